@@ -202,9 +202,25 @@ export type AnalysisResult =
   | { ok: true; analysis: Analysis; error?: never }
   | { ok: false; error: UnusableInput; analysis?: never };
 
-/** Why a workbook cannot be analysed at all (exit 2). */
+/**
+ * Why an input cannot be used at all (the command line's exit 2): a fixed list.
+ * `params.detail` refines `not-a-workbook` ('empty' | 'xls' | 'csv' | 'text' | 'zip' | 'other').
+ */
+export const UNUSABLE_CODES = [
+  'file-not-found',
+  'not-a-workbook',
+  'truncated',
+  'password-protected',
+  'too-large',
+  'no-table',
+  'sheet-not-found',
+  'bad-option',
+] as const;
+
+export type UnusableCode = (typeof UNUSABLE_CODES)[number];
+
 export interface UnusableInput {
-  code: 'no-table' | 'sheet-not-found' | 'bad-map';
+  code: UnusableCode;
   params: IssueParams;
 }
 
