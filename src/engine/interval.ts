@@ -1,0 +1,216 @@
+/**
+ * The rounding-aware comparison rule, one rule for every check:
+ *
+ * A number stored with more decimals than its cell displays is exact; otherwise it stands for the
+ * interval ± half a unit of its last displayed digit (85 shown as 85.00 is [84.995, 85.005]).
+ * A reported rate is likewise ± half a unit of its last displayed digit. A check fails only when
+ * the intervals cannot meet.
+ *
+ * Why: a report printed from a list in 万元 with 2 decimals was often computed from yuan, so its
+ * 46.99% is right although the printed 40.97 / 87.20 give 46.98%. Flag only what no value behind
+ * the displayed figures can produce.
+ */
+import Decimal from 'decimal.js';
+import { D, Dec, decimalPlaces } from './money';
+
+/** A closed interval [lo, hi] of decimals. */
+export interface Interval {
+  lo: Dec;
+  hi: Dec;
+}
+
+// Interval bounds are rounded outward (lo down, hi up), so that the 40-digit rounding of a
+// non-terminating quotient can never make two intervals that touch look apart.
+const Down = D.clone({ precision: 40, rounding: Decimal.ROUND_FLOOR });
+const Up = D.clone({ precision: 40, rounding: Decimal.ROUND_CEIL });
+
+type Op = 'add' | 'mul' | 'div';
+
+function down(op: Op, a: Dec, b: Dec): Dec {
+  return new D(Down[op](a, b));
+}
+
+function up(op: Op, a: Dec, b: Dec): Dec {
+  return new D(Up[op](a, b));
+}
+
+/**
+ * Keeps the number part of a format's first section: quoted literals, [..] brackets (colours,
+ * conditions, locales), backslash escapes and the `_x` / `*x` padding pairs removed.
+ */
+function numberCode(numberFormat: string): string {
+  let code = '';
+  const f = numberFormat;
+  for (let i = 0; i < f.length; i++) {
+    const ch = f[i];
+    if (ch === ';') break;
+    if (ch === '"' || ch === '[') {
+      const end = f.indexOf(ch === '"' ? '"' : ']', i + 1);
+      i = end < 0 ? f.length : end;
+    } else if (ch === '\\' || ch === '_' || ch === '*') {
+      i++;
+    } else {
+      code += ch;
+    }
+  }
+  return code;
+}
+
+const PLACEHOLDER = /[0#?]/;
+
+/**
+ * How many decimals of the stored value a number format displays; null when the display says
+ * nothing about rounding (General, text, scientific, fraction, date/time: the value is exact).
+ *
+ * Only the first section counts. A `%` shows the value × 100 (2 more decimals of the stored
+ * value); each comma right after the digits shows the value ÷ 1000 (3 fewer), so the result
+ * can be negative.
+ *
+ * @example
+ * displayDecimals('#,##0.00_);[Red](#,##0.00)'); // 2
+ * displayDecimals('0.00%');                      // 4
+ * displayDecimals('0.00,');                      // -1
+ * displayDecimals('General');                    // null
+ */
+export function displayDecimals(numberFormat: string): number | null {
+  const code = numberCode(numberFormat);
+  // Any unquoted letter means General, a date/time token (y m d h s, AM/PM, era) or an
+  // exponent: none of them rounds to a fixed number of decimals.
+  if (/[A-Za-z@/]/.test(code)) return null;
+  let last = -1;
+  for (let i = 0; i < code.length; i++) if (PLACEHOLDER.test(code[i])) last = i;
+  if (last < 0) return null;
+
+  const dot = code.indexOf('.');
+  let decimals = 0;
+  if (dot >= 0) for (const ch of code.slice(dot + 1)) if (PLACEHOLDER.test(ch)) decimals++;
+  const percents = (code.match(/%/g) ?? []).length;
+  let scalingCommas = 0;
+  while (code[last + 1 + scalingCommas] === ',') scalingCommas++;
+  return decimals + 2 * percents - 3 * scalingCommas;
+}
+
+/**
+ * The interval of a double taken as exact: ± one unit of its 15th significant digit.
+ *
+ * Half a unit would cover only the 15-digit rendering. A formula result also carries binary
+ * error from its inputs: the reference workbook's rate cell holds 0.965193283619713, computed by
+ * float sums (1357.3849999999998 / 1406.3348999999998); the exact quotient
+ * 1357.385 / 1406.3349 = 0.96519328361971248811… lies 1.2e-17 below the half-unit interval. One
+ * unit keeps the rendering's half unit and leaves half a unit for that error.
+ *
+ * @example
+ * exactInterval(new D('0.965193283619713'));
+ * // { lo: 0.965193283619712, hi: 0.965193283619714 }
+ */
+export function exactInterval(v: Dec): Interval {
+  if (v.isZero()) return { lo: new D(0), hi: new D(0) };
+  const unit = new D(`1e${v.e - 14}`);
+  return { lo: v.minus(unit), hi: v.plus(unit) };
+}
+
+/**
+ * The decimal place of the last non-zero digit: 2 for 40.97, 0 for 85, -1 for 12340. Needed
+ * beside decimalPlaces for formats that scale by thousands ("0.00," shows 12340 as 12.34).
+ */
+function lastDigitPlace(v: Dec): number {
+  if (v.isZero()) return -Infinity;
+  const places = decimalPlaces(v);
+  if (places > 0) return places;
+  const digits = v.abs().toFixed(0);
+  return -(digits.length - digits.replace(/0+$/, '').length);
+}
+
+/**
+ * The interval a cell's value stands for, given the decimals its display shows.
+ *
+ * `shownDecimals` is `displayDecimals(format)` for a numeric cell, or the decimals written in the
+ * text for a number typed as text (with `fromDouble` false).
+ *
+ * @example
+ * cellInterval(new D('85'), 2, true);     // [84.995, 85.005]
+ * cellInterval(new D('40.971'), 2, true); // exact: exactInterval(40.971)
+ * cellInterval(new D('85'), null, false); // [85, 85]
+ */
+export function cellInterval(value: Dec, shownDecimals: number | null, fromDouble: boolean): Interval {
+  if (shownDecimals === null || lastDigitPlace(value) > shownDecimals) {
+    return fromDouble ? exactInterval(value) : { lo: value, hi: value };
+  }
+  const half = new D(`5e${-shownDecimals - 1}`);
+  return { lo: value.minus(half), hi: value.plus(half) };
+}
+
+/**
+ * The interval of a sum; [0, 0] for no parts.
+ *
+ * @example
+ * sumIntervals([cellInterval(new D('40.97'), 2, true), cellInterval(new D('4.55'), 2, true)]);
+ * // [45.51, 45.53]
+ */
+export function sumIntervals(parts: Interval[]): Interval {
+  let lo = new D(0);
+  let hi = new D(0);
+  for (const p of parts) {
+    lo = down('add', lo, p.lo);
+    hi = up('add', hi, p.hi);
+  }
+  return { lo, hi };
+}
+
+/**
+ * True when the closed intervals share a point (touching counts): the check passes.
+ *
+ * @example
+ * meet({ lo: new D(1), hi: new D(2) }, { lo: new D(2), hi: new D(3) }); // true
+ */
+export function meet(a: Interval, b: Interval): boolean {
+  return a.lo.lte(b.hi) && b.lo.lte(a.hi);
+}
+
+/**
+ * Every quotient num ÷ den can take; null when den reaches 0 or below (no rate without a
+ * positive budget).
+ *
+ * @example
+ * quotientInterval(cellInterval(new D('40.97'), 2, true), cellInterval(new D('87.2'), 2, true));
+ * // ≈ [0.469755, 0.469924]
+ */
+export function quotientInterval(num: Interval, den: Interval): Interval | null {
+  if (den.lo.lte(0)) return null;
+  return extremes('div', num, den.lo, den.hi);
+}
+
+/**
+ * The interval times a constant (a unit conversion, a percentage to a fraction).
+ *
+ * @example
+ * scaleInterval({ lo: new D('96.515'), hi: new D('96.525') }, new D('0.01'));
+ * // [0.96515, 0.96525]
+ */
+export function scaleInterval(a: Interval, k: Dec): Interval {
+  return extremes('mul', a, k, k);
+}
+
+/** The hull of a op b for b in {b1, b2} and a at either end, rounded outward. */
+function extremes(op: 'mul' | 'div', a: Interval, b1: Dec, b2: Dec): Interval {
+  const pairs: [Dec, Dec][] = [
+    [a.lo, b1],
+    [a.lo, b2],
+    [a.hi, b1],
+    [a.hi, b2],
+  ];
+  const los = pairs.map(([x, y]) => down(op, x, y));
+  const his = pairs.map(([x, y]) => up(op, x, y));
+  return { lo: D.min(...los), hi: D.max(...his) };
+}
+
+/**
+ * True when every value of `a` is above every value of `b`: executed certainly over budget.
+ *
+ * @example
+ * exceeds(cellInterval(new D('87.22'), 2, true), cellInterval(new D('87.2'), 2, true)); // true
+ * exceeds(cellInterval(new D('87.205'), 3, true), cellInterval(new D('87.2'), 2, true)); // false
+ */
+export function exceeds(a: Interval, b: Interval): boolean {
+  return a.lo.gt(b.hi);
+}
