@@ -1,4 +1,5 @@
-import type Decimal from 'decimal.js';
+import type { Interval } from './interval';
+import type { Dec } from './money';
 
 /** Stable issue codes: a contract with users, fixtures and the add-in. Never rename one. */
 export const ISSUE_CODES = [
@@ -105,14 +106,12 @@ export interface AnalyzeOptions {
 }
 
 /**
- * An amount as read from one cell, in the source unit, with what its display says about it.
- * `lo`/`hi` bound the true value: equal to `value` when the cell is exact, ± half a unit of
- * the last displayed digit otherwise.
+ * An amount as read from one cell, in the source unit, with what its display says about it:
+ * `interval` bounds the true value (exact, or ± half a unit of the last displayed digit).
  */
 export interface Amount {
-  value: Decimal;
-  lo: Decimal;
-  hi: Decimal;
+  value: Dec;
+  interval: Interval;
   /** The cell held a real number (not text), so a formula may refer to it. */
   numeric: boolean;
 }
@@ -135,10 +134,8 @@ export interface ProjectRow {
   budget?: Amount;
   executed?: Amount;
   initialBudget?: Amount;
-  /** Reported rate as a fraction interval, when the sheet has a rate cell with a number. */
-  reportedRate?: { value: Decimal; lo: Decimal; hi: Decimal };
   /** executed ÷ budget at full precision; null when the budget is 0 or either is missing. */
-  rate: Decimal | null;
+  rate: Dec | null;
 }
 
 /** Where the table is and how it reads. */
@@ -164,15 +161,15 @@ export interface TableLayout {
 }
 
 export interface LevelFigures {
-  budget: Decimal;
-  executed: Decimal;
+  budget: Dec;
+  executed: Dec;
 }
 
 export interface CategoryFigures {
   category: CategoryKey;
-  budget: Decimal;
-  executed: Decimal;
-  rate: Decimal | null;
+  budget: Dec;
+  executed: Dec;
+  rate: Dec | null;
   byLevel: Record<LevelKey, LevelFigures>;
   /** 1-based rows of the projects in it, for formulas. */
   rows: number[];
@@ -181,18 +178,18 @@ export interface CategoryFigures {
 export interface OfficeFigures {
   office: string;
   projects: number;
-  budget: Decimal;
-  executed: Decimal;
-  rate: Decimal | null;
+  budget: Dec;
+  executed: Dec;
+  rate: Dec | null;
   rows: number[];
 }
 
 /** Every figure in 万元 at full precision; rounded only on output. */
 export interface Figures {
   projects: number;
-  budget: Decimal;
-  executed: Decimal;
-  rate: Decimal | null;
+  budget: Dec;
+  executed: Dec;
+  rate: Dec | null;
   byCategory: CategoryFigures[];
   byOffice: OfficeFigures[];
   lowExecution: ProjectRow[];

@@ -1,0 +1,134 @@
+import type { RawValue, SheetGrid, ValueType } from './grid';
+import { parseRangeAddress } from './grid';
+import { type Dec, decimalFromDouble, parseNumberText } from './money';
+import { type Interval, cellInterval, displayDecimals } from './interval';
+
+/**
+ * A cell's content parsed once, at the edge, into a tagged value
+ * (after hyperformula's CellContentParser): the engine never looks at raw values again.
+ */
+export type CellContent =
+  | { kind: 'empty' }
+  | { kind: 'number'; value: Dec; interval: Interval; percentFormat: boolean }
+  | { kind: 'text-number'; value: Dec; interval: Interval; percent: boolean; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'error'; text: string }
+  | { kind: 'boolean'; value: boolean };
+
+/** A sheet as the engine reads it: sheet coordinates, merges resolved. */
+export class SheetView {
+  readonly name: string;
+  private readonly grid: SheetGrid;
+  /** For a cell inside a merge (not its top-left): the top-left, as "row,col" → [row, col]. */
+  private readonly mergeOrigin = new Map<number, [number, number]>();
+  /** Vertical extent of merges by top-left, for filling text down. */
+  readonly mergeAreas: { top: number; left: number; bottom: number; right: number }[] = [];
+  readonly rowCount: number;
+  readonly colCount: number;
+
+  constructor(grid: SheetGrid) {
+    this.name = grid.name;
+    this.grid = grid;
+    this.rowCount = grid.top + grid.values.length;
+    this.colCount = grid.left + grid.values.reduce((m, r) => Math.max(m, r.length), 0);
+    for (const address of grid.merges) {
+      const r = parseRangeAddress(address);
+      if (!r) continue;
+      this.mergeAreas.push({ top: r.start.row, left: r.start.col, bottom: r.end.row, right: r.end.col });
+      // Only cells inside the used range matter; guard against a merge over a whole column.
+      const bottom = Math.min(r.end.row, this.rowCount - 1);
+      const right = Math.min(r.end.col, this.colCount - 1);
+      for (let row = r.start.row; row <= bottom; row++) {
+        for (let col = r.start.col; col <= right; col++) {
+          if (row === r.start.row && col === r.start.col) continue;
+          this.mergeOrigin.set(this.key(row, col), [r.start.row, r.start.col]);
+        }
+      }
+    }
+  }
+
+  private key(row: number, col: number): number {
+    return row * 16384 + col;
+  }
+
+  /** The top-left cell of the merge holding (row, col), or the cell itself. */
+  origin(row: number, col: number): [number, number] {
+    return this.mergeOrigin.get(this.key(row, col)) ?? [row, col];
+  }
+
+  /** Whether (row, col) is inside a merge but not its top-left. */
+  isMergedAway(row: number, col: number): boolean {
+    return this.mergeOrigin.has(this.key(row, col));
+  }
+
+  raw(row: number, col: number): { value: RawValue; type: ValueType; format: string } {
+    const r = row - this.grid.top;
+    const c = col - this.grid.left;
+    const line = this.grid.values[r];
+    if (r < 0 || c < 0 || line === undefined || c >= line.length) return { value: '', type: 'Empty', format: 'General' };
+    return {
+      value: line[c],
+      type: this.grid.valueTypes[r]?.[c] ?? 'Empty',
+      format: this.grid.numberFormats[r]?.[c] ?? 'General',
+    };
+  }
+
+  /** The cell's text as a person reads it ('' for empty); numbers as written by JS. */
+  text(row: number, col: number): string {
+    const { value, type } = this.raw(row, col);
+    if (type === 'Empty' || value === '') return '';
+    return String(value).trim();
+  }
+
+  /** The cell's formula text, when the host gave formulas and the cell has one. */
+  formula(row: number, col: number): string | null {
+    const r = row - this.grid.top;
+    const c = col - this.grid.left;
+    const f = this.grid.formulas?.[r]?.[c];
+    return typeof f === 'string' && f.startsWith('=') ? f : null;
+  }
+
+  content(row: number, col: number): CellContent {
+    return parseCell(this.raw(row, col));
+  }
+}
+
+/**
+ * Parses one raw cell. Numbers from doubles go to decimal through 15 significant digits;
+ * text that reads as a number is kept as a text-number (accepted, reported as info).
+ */
+export function parseCell(cell: { value: RawValue; type: ValueType; format: string }): CellContent {
+  const { value, type, format } = cell;
+  if (type === 'Empty' || value === '' || value === null || value === undefined) return { kind: 'empty' };
+  if (type === 'Error') return { kind: 'error', text: String(value) };
+  if (typeof value === 'boolean') return { kind: 'boolean', value };
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { kind: 'error', text: '#NUM!' };
+    const dec = decimalFromDouble(value);
+    return {
+      kind: 'number',
+      value: dec,
+      interval: cellInterval(dec, displayDecimals(format), true),
+      percentFormat: isPercentFormat(format),
+    };
+  }
+  const text = String(value);
+  if (text.trim() === '') return { kind: 'empty' };
+  const parsed = parseNumberText(text);
+  if (parsed) {
+    return {
+      kind: 'text-number',
+      value: parsed.value,
+      interval: cellInterval(parsed.value, parsed.decimals, false),
+      percent: parsed.percent,
+      text,
+    };
+  }
+  return { kind: 'text', text };
+}
+
+function isPercentFormat(format: string): boolean {
+  // A % outside quotes and brackets.
+  const bare = format.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '').replace(/\\./g, '');
+  return bare.split(';')[0].includes('%');
+}

@@ -1,0 +1,373 @@
+import { executionScore } from './figures';
+import { cellAddress, columnLetter, quoteSheetName, type WorkbookGrid } from './grid';
+import { issueMessage, severityName } from './i18n';
+import { D, type Dec, formatRate, toWan } from './money';
+import {
+  type Analysis,
+  type Amount,
+  type CellStyle,
+  type Field,
+  FUND_LEVELS,
+  type Issue,
+  type Lang,
+  OWNED_SHEET_NAMES,
+  type PlanCell,
+  type ProjectRow,
+  type SheetPlan,
+  type SheetRole,
+  type WritePlan,
+} from './types';
+import { SEVERITY } from './validate';
+
+/** Excel refuses formulas longer than 8,192 characters; stay well below. */
+const MAX_FORMULA_LENGTH = 8000;
+/** Excel's limit on a cell's text. */
+const MAX_CELL_TEXT = 32767;
+
+export interface PlanOptions {
+  /** 'fill' writes summary and narrative (or the issues sheet when there are errors); 'check' writes the issues sheet. */
+  mode: 'fill' | 'check';
+  /** Write the summary even with errors, marked as unchecked. */
+  force?: boolean;
+  lang?: Lang;
+}
+
+export interface PlanResult {
+  plan: WritePlan;
+  /** Notes for the user, e.g. an owned name taken by a user's sheet. */
+  notes: Issue[];
+}
+
+const text = (t: string, style: CellStyle = 'text'): PlanCell => ({ t: 'text', text: t.slice(0, MAX_CELL_TEXT), style });
+const empty = (style?: CellStyle): PlanCell => ({ t: 'empty', style });
+const num = (value: Dec | number, style: CellStyle = 'money'): PlanCell => ({
+  t: 'number',
+  value: typeof value === 'number' ? String(value) : value.toFixed(),
+  style,
+});
+
+/**
+ * Plans the sheets the tool owns: what to write, where, and what to remove.
+ * Never names a user's sheet: a taken name is written under another one and reported.
+ */
+export function planWrite(grid: WorkbookGrid, analysis: Analysis, options: PlanOptions): PlanResult {
+  const notes: Issue[] = [];
+  const existing = new Set(grid.sheets.map((s) => s.name));
+  const owned = new Set(grid.ownedSheets);
+  const nameFor = (role: SheetRole): string => {
+    const preferred = OWNED_SHEET_NAMES[role];
+    if (!existing.has(preferred) || owned.has(preferred)) return preferred;
+    // Reuse the alternative an earlier run chose, else the first free one.
+    for (let i = 1; i < 100; i++) {
+      const candidate = i === 1 ? `${preferred}（助手）` : `${preferred}（助手${i}）`;
+      if (owned.has(candidate) || !existing.has(candidate)) {
+        notes.push({
+          code: 'owned-name-taken',
+          severity: SEVERITY['owned-name-taken'],
+          sheet: preferred,
+          cell: 'A1',
+          row: 1,
+          params: { name: preferred, used: candidate },
+        });
+        return candidate;
+      }
+    }
+    throw new Error(`no free sheet name for ${preferred}`);
+  };
+
+  const errors = analysis.counts.error > 0;
+  const roles: SheetRole[] =
+    options.mode === 'check' ? ['issues'] : !errors ? ['summary', 'narrative'] : options.force ? ['summary', 'narrative', 'issues'] : ['issues'];
+  const lang = options.lang ?? 'zh';
+  const sheets: SheetPlan[] = roles.map((role) => {
+    const name = nameFor(role);
+    if (role === 'summary') return summarySheet(name, analysis, errors);
+    if (role === 'narrative') return narrativeSheet(name, analysis, errors);
+    return issuesSheet(name, analysis, lang, options.mode === 'fill' && errors && !options.force);
+  });
+  const written = new Set(sheets.map((s) => s.name));
+  const remove = options.mode === 'check' ? [] : grid.ownedSheets.filter((n) => !written.has(n));
+  return { plan: { sheets, remove, activate: sheets[0].name }, notes };
+}
+
+/** A formula summing the given source cells, or null when a value must be written instead. */
+function sumFormula(sheet: string, column: number, rows: number[], amounts: (Amount | undefined)[], divisor: number): string | null {
+  if (amounts.some((a) => a === undefined || !a.numeric)) return null;
+  if (rows.length === 0) return null;
+  const sorted = [...rows].sort((a, b) => a - b);
+  const q = quoteSheetName(sheet);
+  const col = columnLetter(column);
+  const ranges: string[] = [];
+  let start = sorted[0];
+  let prev = sorted[0];
+  const flush = (): void => {
+    ranges.push(start === prev ? `${q}!${col}${start}` : `${q}!${col}${start}:${col}${prev}`);
+  };
+  for (const r of sorted.slice(1)) {
+    if (r === prev + 1) prev = r;
+    else {
+      flush();
+      start = r;
+      prev = r;
+    }
+  }
+  flush();
+  const body = ranges.length === 1 && start === sorted[0] && !ranges[0].includes(':') ? ranges[0] : `SUM(${ranges.join(',')})`;
+  const formula = divisor === 1 ? `=${body}` : `=${body}/${divisor}`;
+  return formula.length <= MAX_FORMULA_LENGTH ? formula : null;
+}
+
+function unitDivisor(analysis: Analysis): number {
+  return analysis.layout.unit === '元' ? 10000 : analysis.layout.unit === '千元' ? 10 : 1;
+}
+
+/** A money cell: a formula over the source cells where they are numbers, else the engine's value. */
+function moneyCell(analysis: Analysis, field: 'budget' | 'executed', rows: ProjectRow[], value: Dec, style: CellStyle = 'money'): PlanCell {
+  const column = analysis.layout.columnIndex[field];
+  if (column !== undefined) {
+    const formula = sumFormula(
+      analysis.layout.sheet,
+      column,
+      rows.map((r) => r.row),
+      rows.map((r) => r[field]),
+      unitDivisor(analysis),
+    );
+    if (formula) return { t: 'formula', formula, value: value.toFixed(), style };
+  }
+  return num(value, style);
+}
+
+/** A rate cell computed in the sheet from the budget and executed cells beside it. */
+function rateCell(budgetRef: string, executedRef: string, rate: Dec | null, style: CellStyle = 'percent'): PlanCell {
+  return { t: 'formula', formula: `=IF(${budgetRef}=0,"—",${executedRef}/${budgetRef})`, value: rate === null ? '—' : rate.toFixed(), style };
+}
+
+function summarySheet(name: string, analysis: Analysis, unchecked: boolean): SheetPlan {
+  const { layout, figures, rows } = analysis;
+  const width = 12;
+  const cells: PlanCell[][] = [];
+  const merges: string[] = [];
+  const line = (row: PlanCell[]): number => {
+    cells.push(row);
+    return cells.length; // 1-based row just written
+  };
+  const wide = (t: string, style: CellStyle): void => {
+    const r = line([text(t, style), ...Array.from({ length: width - 1 }, () => empty(style))]);
+    merges.push(`A${r}:${columnLetter(width - 1)}${r}`);
+  };
+  const yearText = layout.year === null ? '' : `${layout.year}年度`;
+  wide(`${layout.department}${yearText}项目支出预算执行汇总表`, 'title');
+  const first = rows[0]?.row;
+  const last = rows[rows.length - 1]?.row;
+  wide(
+    `数据来源：工作表“${layout.sheet}”${first ? `第${first}–${last}行` : ''}，共${figures.projects}个项目；金额单位：万元`,
+    'subtitle',
+  );
+  wide(
+    unchecked
+      ? `【未经校验】源数据存在${analysis.counts.error}个错误，本表按要求强制生成，仅供参考；请先修正“校验结果”中的错误。`
+      : '本表由绩效自评助手生成：金额为引用源单元格的公式，可逐项追溯；请勿手工修改，重新生成时将覆盖。',
+    unchecked ? 'severity-error' : 'note',
+  );
+  line([]);
+
+  // 一、总体情况
+  wide('一、总体情况', 'subtitle');
+  line(['项目数', '全年预算数', '全年执行数', '预算执行率'].map((h) => text(h, 'header')));
+  const r = cells.length + 1;
+  line([
+    num(figures.projects, 'integer'),
+    moneyCell(analysis, 'budget', rows, figures.budget),
+    moneyCell(analysis, 'executed', rows, figures.executed),
+    rateCell(`B${r}`, `C${r}`, figures.rate),
+  ]);
+  line([]);
+
+  // 二、按资金类别和级次
+  wide('二、按资金类别和级次', 'subtitle');
+  line(
+    ['资金类别', '预算数', '其中：中央', '省', '市', '本级', '执行数', '其中：中央', '省', '市', '本级', '执行率'].map((h) =>
+      text(h, 'header'),
+    ),
+  );
+  const catStart = cells.length + 1;
+  for (const c of figures.byCategory) {
+    const inCat = rows.filter((p) => p.category === c.category);
+    const rr = cells.length + 1;
+    const levelCells = (field: 'budget' | 'executed'): PlanCell[] =>
+      FUND_LEVELS.map((level) =>
+        moneyCell(
+          analysis,
+          field,
+          inCat.filter((p) => p.level === level),
+          c.byLevel[level][field],
+        ),
+      );
+    line([
+      text(c.category),
+      moneyCell(analysis, 'budget', inCat, c.budget),
+      ...levelCells('budget'),
+      moneyCell(analysis, 'executed', inCat, c.executed),
+      ...levelCells('executed'),
+      rateCell(`B${rr}`, `G${rr}`, c.rate),
+    ]);
+  }
+  const catEnd = cells.length;
+  const tr = cells.length + 1;
+  const colSum = (col: string, value: Dec): PlanCell => ({
+    t: 'formula',
+    formula: `=SUM(${col}${catStart}:${col}${catEnd})`,
+    value: value.toFixed(),
+    style: 'total-money',
+  });
+  const levelTotals = (field: 'budget' | 'executed', cols: string[]): PlanCell[] =>
+    FUND_LEVELS.map((level, i) =>
+      colSum(
+        cols[i],
+        figures.byCategory.reduce((s, c) => s.plus(c.byLevel[level][field]), new D(0)),
+      ),
+    );
+  line([
+    text('合计', 'total-text'),
+    colSum('B', figures.budget),
+    ...levelTotals('budget', ['C', 'D', 'E', 'F']),
+    colSum('G', figures.executed),
+    ...levelTotals('executed', ['H', 'I', 'J', 'K']),
+    rateCell(`B${tr}`, `G${tr}`, figures.rate, 'total-percent'),
+  ]);
+  line([]);
+
+  // 三、按责任科室
+  wide('三、按责任科室', 'subtitle');
+  line(['责任科室', '项目数', '预算数', '执行数', '执行率'].map((h) => text(h, 'header')));
+  for (const o of figures.byOffice) {
+    const inOffice = rows.filter((p) => o.rows.includes(p.row));
+    const rr = cells.length + 1;
+    line([
+      text(o.office),
+      num(o.projects, 'integer'),
+      moneyCell(analysis, 'budget', inOffice, o.budget),
+      moneyCell(analysis, 'executed', inOffice, o.executed),
+      rateCell(`C${rr}`, `D${rr}`, o.rate),
+    ]);
+  }
+  line([]);
+
+  // 四、项目明细
+  wide('四、项目明细', 'subtitle');
+  line(
+    ['序号', '项目名称', '资金文号', '资金类别', '资金级次', '责任科室', '全年预算数', '全年执行数', '执行率', '执行率得分', '偏差原因及改进措施', '源行号'].map(
+      (h) => text(h, 'header'),
+    ),
+  );
+  rows.forEach((p, i) => {
+    const rr = cells.length + 1;
+    const score = executionScore(p.rate);
+    line([
+      num(i + 1, 'integer'),
+      text(p.name, 'wrap'),
+      text(p.docNumber),
+      text(p.category),
+      text(p.level),
+      text(p.office),
+      p.budget ? moneyCell(analysis, 'budget', [p], toWan(p.budget.value, layout.unit)) : empty('money'),
+      p.executed ? moneyCell(analysis, 'executed', [p], toWan(p.executed.value, layout.unit)) : empty('money'),
+      rateCell(`G${rr}`, `H${rr}`, p.rate),
+      score === null ? text('—') : num(score, 'money'),
+      text(p.reason, 'wrap'),
+      num(p.row, 'integer'),
+    ]);
+  });
+  line([]);
+
+  // 五、执行率低于阈值的项目
+  wide(`五、预算执行率低于${analysis.threshold}%的项目（${figures.lowExecution.length}个）`, 'subtitle');
+  line(['项目名称', '执行率', '偏差原因及改进措施'].map((h) => text(h, 'header')));
+  for (const p of figures.lowExecution) {
+    line([text(p.name, 'wrap'), text(`${formatRate(p.rate)}%`), text(p.reason === '' ? '（未填写）' : p.reason, 'wrap')]);
+  }
+  if (figures.lowExecution.length === 0) line([text('无'), empty(), empty()]);
+
+  return {
+    role: 'summary',
+    name,
+    cells,
+    columnWidths: [26, 30, 20, 18, 10, 16, 14, 14, 12, 12, 36, 10],
+    merges,
+    freezeRows: 0,
+    landscape: true,
+  };
+}
+
+function narrativeSheet(name: string, analysis: Analysis, unchecked: boolean): SheetPlan {
+  const { layout } = analysis;
+  const cells: PlanCell[][] = [];
+  const yearText = layout.year === null ? '' : `（${layout.year}年度）`;
+  cells.push([text(`绩效目标实现情况${yearText}`, 'title')]);
+  cells.push([
+    text(
+      unchecked
+        ? `【未经校验】源数据存在${analysis.counts.error}个错误，以下文字仅供参考。`
+        : `以下文字由绩效自评助手根据工作表“${layout.sheet}”生成，可直接用于自评报告“二、绩效目标实现情况”。`,
+      unchecked ? 'severity-error' : 'note',
+    ),
+  ]);
+  cells.push([]);
+  const rowHeights: Record<number, number> = {};
+  for (const paragraph of analysis.narrative) {
+    rowHeights[cells.length] = Math.max(1, Math.ceil([...paragraph].length / 46)) * 16 + 6;
+    cells.push([text(paragraph, 'paragraph')]);
+  }
+  return { role: 'narrative', name, cells, columnWidths: [100], merges: [], rowHeights };
+}
+
+function issuesSheet(name: string, analysis: Analysis, lang: Lang, blocking: boolean): SheetPlan {
+  const { counts, issues } = analysis;
+  const cells: PlanCell[][] = [];
+  cells.push([
+    text(
+      counts.error > 0
+        ? `校验未通过：${counts.error}个错误，${counts.warning}个警告，${counts.info}个提示`
+        : `校验通过：0个错误，${counts.warning}个警告，${counts.info}个提示`,
+      'title',
+    ),
+    ...Array.from({ length: 5 }, () => empty('title')),
+  ]);
+  cells.push([
+    text(
+      blocking
+        ? '存在错误，因此未生成汇总表和绩效自评文字。请按下表逐项修改源数据后重新生成；点击“单元格”列可跳转到问题所在。'
+        : '点击“单元格”列可跳转到问题所在单元格。错误须修改；警告请核实；提示仅供参考。',
+      blocking ? 'severity-error' : 'note',
+    ),
+    ...Array.from({ length: 5 }, () => empty(blocking ? 'severity-error' : 'note')),
+  ]);
+  cells.push([]);
+  cells.push(['序号', '级别', '问题代码', '工作表', '单元格', '问题说明及修改建议'].map((h) => text(h, 'header')));
+  issues.forEach((issue, i) => {
+    cells.push([
+      num(i + 1, 'integer'),
+      text(severityName(issue.severity, lang), `severity-${issue.severity}` as CellStyle),
+      text(issue.code),
+      text(issue.sheet),
+      { t: 'text', text: issue.cell, style: 'link', link: { sheet: issue.sheet, cell: issue.cell } },
+      text(issueMessage(issue, lang), 'wrap'),
+    ]);
+  });
+  if (issues.length === 0) cells.push([empty(), text('—'), empty(), empty(), empty(), text('未发现问题。', 'wrap')]);
+  return {
+    role: 'issues',
+    name,
+    cells,
+    columnWidths: [6, 8, 26, 22, 10, 90],
+    merges: ['A1:F1', 'A2:F2'],
+    freezeRows: 4,
+    landscape: true,
+  };
+}
+
+/** Source cell address of a field in a row, for tests and hosts. */
+export function sourceCell(analysis: Analysis, field: Field, row: number): string | null {
+  const col = analysis.layout.columnIndex[field];
+  return col === undefined ? null : cellAddress(row - 1, col);
+}

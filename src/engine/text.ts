@@ -1,0 +1,55 @@
+/**
+ * Text normalisation shared by header matching, category mapping and duplicate detection.
+ */
+
+/** Full-width forms to half-width (NFKC), then every kind of whitespace removed. */
+export function compact(text: string): string {
+  return text.normalize('NFKC').replace(/[\s\u3000\u00a0\u200b\ufeff]+/g, '');
+}
+
+/** Trims and collapses inner whitespace runs to one space; keeps full-width forms. */
+export function tidy(text: string): string {
+  return text.replace(/[\s\u3000\u00a0\u200b\ufeff]+/g, ' ').trim();
+}
+
+/** Brackets used around the year of a document number, all read as one kind. */
+const DOC_BRACKETS: Record<string, string> = {
+  '[': '〔',
+  ']': '〕',
+  '【': '〔',
+  '】': '〕',
+  '（': '〔',
+  '）': '〕',
+  '(': '〔',
+  ')': '〕',
+  '〔': '〔',
+  '〕': '〕',
+  '［': '〔',
+  '］': '〕',
+  '﹝': '〔',
+  '﹞': '〕',
+};
+
+/** A document number with its brackets unified, for comparison: 唐财建[2024]10号 → 唐财建〔2024〕10号. */
+export function normaliseDocNumber(text: string): string {
+  const t = text.replace(/[\s\u3000\u00a0]+/g, '');
+  let out = '';
+  for (const ch of t) out += DOC_BRACKETS[ch] ?? ch;
+  return out;
+}
+
+/**
+ * Whether a document number has the form 机关代字〔年份〕序号号, e.g. 唐财建〔2024〕10号.
+ * Any of the bracket pairs [] 〔〕 【】 （） is accepted.
+ */
+export function isValidDocNumber(text: string): boolean {
+  const t = normaliseDocNumber(text);
+  return /^[\u4e00-\u9fa5A-Za-z][\u4e00-\u9fa5A-Za-z0-9]*〔(19|20)\d{2}〕第?\d{1,5}号$/.test(t);
+}
+
+/** Placeholders that mean "nothing written" in a reason cell. */
+const PLACEHOLDERS = new Set(['', '无', '/', '／', '—', '——', '-', '--', '－', '无。', 'n/a', 'na', '暂无', '略']);
+
+export function isPlaceholder(text: string): boolean {
+  return PLACEHOLDERS.has(compact(text).toLowerCase());
+}
