@@ -153,7 +153,7 @@ function transferParagraphs(rows: ProjectRow[], unit: Unit): string[] {
         `${count}项目实际支出资金分别为${joinAnd(amounts)}，` +
         (allFull ? '预算执行率均为100.00%。' : `预算执行率分别为${joinAnd(rates)}。`);
     }
-    return `${i + 1}.${intro}${use}。${spending}${reasonSentence(group)}`;
+    return `${i + 1}、${intro}${use}。${spending}${reasonSentence(group)}`;
   });
 }
 

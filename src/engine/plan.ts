@@ -315,10 +315,10 @@ function narrativeSheet(name: string, analysis: Analysis, unchecked: boolean): S
   cells.push([]);
   const rowHeights: Record<number, number> = {};
   for (const paragraph of analysis.narrative) {
-    rowHeights[cells.length] = Math.max(1, Math.ceil([...paragraph].length / 46)) * 16 + 6;
+    rowHeights[cells.length] = Math.max(1, Math.ceil([...paragraph].length / 32)) * 16 + 6;
     cells.push([text(paragraph, 'paragraph')]);
   }
-  return { role: 'narrative', name, cells, columnWidths: [100], merges: [], rowHeights };
+  return { role: 'narrative', name, cells, columnWidths: [68], merges: [], rowHeights };
 }
 
 function issuesSheet(name: string, analysis: Analysis, lang: Lang, blocking: boolean): SheetPlan {
