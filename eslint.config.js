@@ -2,7 +2,7 @@
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['lib/**', 'dist/**', 'out/**', 'node_modules/**', 'coverage/**', 'bin/**', '*.config.js'] },
+  { ignores: ['test/summary-reporter.js', 'lib/**', 'dist/**', 'out/**', 'node_modules/**', 'coverage/**', 'bin/**', '*.config.js'] },
   ...tseslint.configs.recommended,
   {
     rules: {

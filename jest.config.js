@@ -5,4 +5,5 @@ module.exports = {
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
   testTimeout: 120000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

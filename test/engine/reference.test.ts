@@ -67,6 +67,5 @@ maybe('the reference workbook (fengnan-2024-projects.xlsx)', () => {
     // The seed's defects are not repeated: amounts always with 2 decimals, no 无偏离 claim beside 46.99%.
     expect(text).not.toMatch(/[^0-9.]413\.6万元/);
     expect(text).not.toContain('无偏离较大项目');
-    console.log(report.narrative.join('\n\n'));
   });
 });
