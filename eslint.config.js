@@ -12,6 +12,11 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Plain CommonJS launchers and config.
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The engine is pure: no host I/O, no Office, no UI, no file system, no workbook library.
     files: ['src/engine/**/*.ts'],
     rules: {
