@@ -84,7 +84,7 @@ function coverage(f: Figures, rows: ProjectRow[], yearText: string): string {
     `实际支出${wan(f.executed)}，总体预算执行率为${pct(f.rate)}，绩效自评覆盖率达到100%。`;
   const withOutcome = rows.filter((r) => r.outcome !== '');
   if (withOutcome.length === rows.length && rows.length > 0) {
-    const unfinished = rows.filter((r) => !/^(已完成|完成|全部完成|已全部完成|已按要求完成)$/.test(r.outcome.replace(/[。.\s]/g, '')));
+    const unfinished = rows.filter((r) => !outcomeMet(r.outcome));
     text +=
       unfinished.length === 0
         ? '各项目均已完成本年度的绩效目标。'
@@ -162,19 +162,33 @@ function joinAnd(items: string[]): string {
   return `${items.slice(0, -1).join('、')}及${items[items.length - 1]}`;
 }
 
+/** Whether an outcome cell says the targets were met (已完成, 全部完成…), not 未完成 or 部分完成. */
+function outcomeMet(outcome: string): boolean {
+  const t = outcome.replace(/[\s。.，,]/g, '');
+  return /完成/.test(t) && !/(未|没有|尚未|部分|基本|未能)/.test(t);
+}
+
+/** What the outcome column says of the targets; nothing when it is absent or blank, never a guess. */
+function targetsClause(rows: ProjectRow[]): string {
+  const stated = rows.filter((r) => r.outcome !== '');
+  if (rows.length === 0 || stated.length < rows.length) return '';
+  const unmet = rows.filter((r) => !outcomeMet(r.outcome));
+  return unmet.length === 0 ? '本年度本部门各项目的绩效目标均已完成' : `本年度有${unmet.length}个项目的绩效目标未全部完成`;
+}
+
 function closing(f: Figures, rows: ProjectRow[], thresholdPercent: number): string {
   const low = f.lowExecution;
-  const unfinishedOutcome = rows.some((r) => r.outcome !== '' && !/完成/.test(r.outcome));
-  const targets = unfinishedOutcome ? '本年度本部门各项目绩效目标总体完成' : '本年度本部门各项目的绩效目标均已完成';
+  const clause = targetsClause(rows);
+  const targets = clause === '' ? '本年度' : `${clause}；`;
   if (low.length === 0) {
-    return `${targets}，无预算执行率低于${thresholdPercent}%的项目，预算完成情况较好。下一年度，我们将在保持的基础上进一步提高预算执行率，做好下一年度的工作。`;
+    return `${targets}无预算执行率低于${thresholdPercent}%的项目，预算完成情况较好。下一年度，我们将在保持的基础上进一步提高预算执行率，做好下一年度的工作。`;
   }
   const names = low.map((r) => `“${r.name}”（${pct(r.rate)}）`).join('、');
   const unexplained = low.filter((r) => isPlaceholder(r.reason)).length;
   const reasons =
     unexplained === 0 ? '均已说明偏差原因' : `其中${unexplained}个项目尚未说明偏差原因，需补充说明并提出改进措施`;
   return (
-    `${targets}。本年度有${low.length}个项目预算执行率低于${thresholdPercent}%：${names}，${reasons}。` +
+    `${targets}有${low.length}个项目预算执行率低于${thresholdPercent}%：${names}，${reasons}。` +
     '下一年度，我们将加强预算执行监控，科学测算项目预算，进一步提高预算执行率，做好下一年度的工作。'
   );
 }

@@ -41,6 +41,8 @@ describe('the narrative', () => {
     expect(closing).toContain('有1个项目预算执行率低于90%');
     expect(closing).toContain('尚未说明偏差原因');
     expect(closing).not.toContain('无预算执行率低于');
+    // The table has no outcome column: nothing is claimed about the targets.
+    expect(low.join('')).not.toContain('绩效目标均已完成');
     const fine = narrative([project(1, '甲', 100, 95), project(2, '乙', 100, 100)]);
     expect(fine[fine.length - 1]).toContain('无预算执行率低于90%的项目');
   });

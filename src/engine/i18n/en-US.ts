@@ -22,7 +22,7 @@ export const severityNames: Record<Severity, string> = { error: 'error', warning
 
 export const messages: MessageTable = {
   'missing-column': (p) =>
-    `Required column "${p.fieldName}" not found. Add it to the header (usual headers: ${p.synonyms}) or name it with --map ${p.field}=COLUMN.`,
+    `Required column "${p.fieldName}" not found. Add it to the header (usual headers: ${p.synonyms}) or name its column (in the pane: Adjust columns; on the command line: --map ${p.field}=COLUMN).`,
   'missing-value': (p) => `The project has no ${p.fieldName}. Fill in this cell${p.field === 'name' ? '' : ' (enter 0 if there is no amount)'}.`,
   'not-a-number': (p) => `${cap(p.fieldName)} "${p.text}" is not a number. Enter a number (e.g. 85.00); put remarks in the notes or reason column.`,
   'formula-error': (p) => `The ${p.fieldName} cell holds the error ${p.error}. Check its formula or enter a value.`,
@@ -45,7 +45,7 @@ export const messages: MessageTable = {
   'suspicious-magnitude': (p) =>
     `${cap(p.fieldName)} ${p.value} is over ${p.times} times the column's median ${p.median}: 元 entered in a ${p.unit} column? Check the unit.`,
   'text-number': (p) => `The number "${p.text}" is stored as text; read as ${p.value}. Convert it to a number.`,
-  'ambiguous-unit': (p) => `No unit is stated; amounts were read as ${p.unit} from their size. State "单位：万元" under the title, or use --unit.`,
+  'ambiguous-unit': (p) => `No unit is stated; amounts were read as ${p.unit} from their size. State "单位：万元" under the title, or set the unit (in the pane's settings; on the command line: --unit).`,
   'owned-name-taken': (p) => `Sheet "${p.name}" is yours and was left untouched; the result was written to "${p.used}".`,
 };
 

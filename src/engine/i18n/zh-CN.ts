@@ -24,7 +24,7 @@ export const severityNames: Record<Severity, string> = { error: '错误', warnin
 
 export const messages: MessageTable = {
   'missing-column': (p) =>
-    `未找到必填列“${p.fieldName}”。请在表头中增加该列（常见写法：${p.synonyms}），或用 --map ${p.field}=列号 指定。`,
+    `未找到必填列“${p.fieldName}”。请在表头中增加该列（常见写法：${p.synonyms}），或手动指定它所在的列（助手中点“调整列对应”；命令行用 --map ${p.field}=列号）。`,
   'missing-value': (p) => `项目缺少${p.fieldName}。请填写该单元格${p.field === 'name' ? '' : '（没有金额请填 0）'}。`,
   'not-a-number': (p) => `${p.fieldName}“${p.text}”不是数字。请改为数字（如 85.00），说明文字请写入备注或偏差原因列。`,
   'formula-error': (p) => `${p.fieldName}单元格是错误值 ${p.error}。请检查该单元格的公式或改为数值。`,
@@ -47,7 +47,7 @@ export const messages: MessageTable = {
   'suspicious-magnitude': (p) =>
     `${p.fieldName} ${p.value} 是本列中位数 ${p.median} 的 ${p.times} 倍以上，可能把“元”填进了“${p.unit}”列。请核对单位。`,
   'text-number': (p) => `数字“${p.text}”以文本形式存储，已按 ${p.value} 读取。建议转换为数字格式。`,
-  'ambiguous-unit': (p) => `表中未注明金额单位，已按数值大小推断为“${p.unit}”。请在标题下注明“单位：万元”，或用 --unit 指定。`,
+  'ambiguous-unit': (p) => `表中未注明金额单位，已按数值大小推断为“${p.unit}”。请在标题下注明“单位：万元”，或在设置中指定单位（命令行用 --unit）。`,
   'owned-name-taken': (p) => `工作表“${p.name}”是您自己的工作表，助手未改动它，结果已写入“${p.used}”。`,
 };
 
