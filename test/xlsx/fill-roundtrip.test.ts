@@ -2,65 +2,35 @@ import ExcelJS from 'exceljs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { unzipSync } from 'fflate';
-import { main } from '../../src/cli/main';
 import { analyze, planWrite, type SheetPlan } from '../../src/engine';
 import { D, formatFixed } from '../../src/engine/money';
 import { readWorkbookFile } from '../../src/xlsx/read';
 import { REFERENCE, haveReference } from '../helpers/shared';
 import { haveTool, libreOfficeConvert } from '../helpers/libreoffice';
+import { changedUserParts, fill, lostUserContent, readParts, secondFillDifferences, sourceSheetDifferences } from '../helpers/package-compare';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SAMPLE = path.join(ROOT, 'assets/sample/sample-projects.xlsx');
 const PRESERVE = path.join(ROOT, 'test/fixtures/preserve/preserve.xlsx');
 const PRESERVE_XLSM = path.join(ROOT, 'test/fixtures/preserve/preserve.xlsm');
-const MAY_CHANGE = new Set(['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', '[Content_Types].xml', 'docProps/app.xml', 'docProps/core.xml', 'xl/styles.xml']);
 
-const quiet = { stdout: () => undefined, stderr: () => undefined };
 let tmp: string;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jixiao-fill-'));
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function fill(input: string, out: string, extra: string[] = []): Promise<number> {
-  return main(['fill', input, '-o', out, ...extra], quiet);
-}
-
-function parts(file: string): Record<string, Uint8Array> {
-  return unzipSync(new Uint8Array(fs.readFileSync(file)));
-}
-
-/** Every existing part but the six the writer may change is byte-identical. */
+/** Every existing part but the six the writer may change is byte-identical, and those six keep the user's content. */
 function expectUserPartsUnchanged(input: string, output: string): void {
-  const before = parts(input);
-  const after = parts(output);
-  for (const [name, bytes] of Object.entries(before)) {
-    expect(after).toHaveProperty([name]);
-    if (!MAY_CHANGE.has(name)) expect(Buffer.from(after[name]).equals(Buffer.from(bytes))).toBe(true);
-  }
+  const before = readParts(input);
+  const after = readParts(output);
+  expect(changedUserParts(before, after)).toEqual([]);
+  expect(lostUserContent(before, after)).toEqual([]);
 }
 
 /** Source sheets keep every cell's value, formula, number format and merge (read back by exceljs). */
 async function expectSourceSheetsUnchanged(input: string, output: string): Promise<void> {
-  const a = new ExcelJS.Workbook();
-  await a.xlsx.readFile(input);
-  const b = new ExcelJS.Workbook();
-  await b.xlsx.readFile(output);
-  for (const sa of a.worksheets) {
-    const sb = b.getWorksheet(sa.name);
-    expect(sb).toBeDefined();
-    if (!sb) continue;
-    expect(sb.state).toBe(sa.state);
-    expect(Object.keys((sb as unknown as { _merges: object })._merges).sort()).toEqual(Object.keys((sa as unknown as { _merges: object })._merges).sort());
-    sa.eachRow({ includeEmpty: true }, (row, r) => {
-      row.eachCell({ includeEmpty: true }, (cell, c) => {
-        const other = sb.getCell(r, c);
-        expect([cell.address, other.value]).toEqual([cell.address, cell.value]);
-        expect([cell.address, other.numFmt]).toEqual([cell.address, cell.numFmt]);
-      });
-    });
-  }
+  expect(await sourceSheetDifferences(input, output)).toEqual([]);
 }
 
 /** Reads LibreOffice's computed value of every formula we wrote and compares it with the engine's. */
@@ -128,13 +98,7 @@ describe.each(sources)('fill on the %s workbook', (_label, input) => {
   test('a second fill on its own output changes nothing but the timestamp, and adds no copies', async () => {
     const second = path.join(tmp, `${_label}-second.xlsx`);
     expect(await fill(out(), second)).toBe(0);
-    const a = parts(out());
-    const b = parts(second);
-    expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
-    for (const name of Object.keys(a)) {
-      if (name === 'docProps/core.xml') continue;
-      expect([name, Buffer.from(b[name]).equals(Buffer.from(a[name]))]).toEqual([name, true]);
-    }
+    expect(secondFillDifferences(readParts(out()), readParts(second))).toEqual([]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(second);
     expect(wb.worksheets.map((w) => w.name).filter((n) => /预算执行汇总|绩效自评文字|校验结果/.test(n))).toEqual(['预算执行汇总', '绩效自评文字']);
@@ -150,16 +114,16 @@ describe('a workbook with a chart, data validation, conditional formatting, a co
     const code = await fill(input, out, ['--force']);
     expect([0, 1]).toContain(code);
     expectUserPartsUnchanged(input, out);
-    const after = Object.keys(parts(out));
+    const after = Object.keys(readParts(out));
     expect(after.some((p) => /^xl\/charts\/chart\d+\.xml$/.test(p))).toBe(true);
     expect(after.some((p) => /^xl\/drawings\/drawing\d+\.xml$/.test(p))).toBe(true);
     expect(after.some((p) => /comments/.test(p))).toBe(true);
     if (input.endsWith('.xlsm')) expect(after).toContain('xl/vbaProject.bin');
-    const workbookXml = new TextDecoder().decode(parts(out)['xl/workbook.xml']);
+    const workbookXml = new TextDecoder().decode(readParts(out)['xl/workbook.xml']);
     expect(workbookXml).toMatch(/<definedName /);
     expect(workbookXml).toMatch(/state="hidden"/);
     expect(workbookXml).toMatch(/state="veryHidden"/);
-    const sheetsXml = Object.entries(parts(out)).filter(([n]) => n.startsWith('xl/worksheets/sheet')).map(([, b]) => new TextDecoder().decode(b)).join('');
+    const sheetsXml = Object.entries(readParts(out)).filter(([n]) => n.startsWith('xl/worksheets/sheet')).map(([, b]) => new TextDecoder().decode(b)).join('');
     expect(sheetsXml).toMatch(/<dataValidation /);
     expect(sheetsXml).toMatch(/<conditionalFormatting /);
     await expectSourceSheetsUnchanged(input, out);

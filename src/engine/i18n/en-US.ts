@@ -22,7 +22,7 @@ export const severityNames: Record<Severity, string> = { error: 'error', warning
 
 export const messages: MessageTable = {
   'missing-column': (p) =>
-    `Required column "${p.fieldName}" not found. Add it to the header (usual headers: ${p.synonyms}) or name its column (in the pane: Adjust columns; on the command line: --map ${p.field}=COLUMN).`,
+    `Required column "${p.fieldName}" not found. Add it to the header (usual headers: ${p.synonyms}) or name its column (in the pane: Adjust column mapping; on the command line: --map ${p.field}=COLUMN).`,
   'missing-value': (p) => `The project has no ${p.fieldName}. Fill in this cell${p.field === 'name' ? '' : ' (enter 0 if there is no amount)'}.`,
   'not-a-number': (p) => `${cap(p.fieldName)} "${p.text}" is not a number. Enter a number (e.g. 85.00); put remarks in the notes or reason column.`,
   'formula-error': (p) => `The ${p.fieldName} cell holds the error ${p.error}. Check its formula or enter a value.`,
