@@ -62,6 +62,7 @@ module.exports = async (env = {}, argv = {}) => {
             new CopyWebpackPlugin({
               patterns: [
                 { from: 'assets/*.png', to: 'assets/[name][ext]' },
+                { from: 'src/support/support.html', to: 'support.html' },
                 {
                   from: 'manifest.xml',
                   to: 'manifest.xml',
