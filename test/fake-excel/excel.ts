@@ -376,7 +376,12 @@ export class FakeWorkbook extends FakeObject<WorkbookModel> {
     this.protection = new FakeWorkbookProtection(context, 'workbook.protection', () => this.live('protection'));
   }
 
-  protected scalar(prop: string): unknown {
+  get name(): Excel.Workbook['name'] {
+    return this.read('name');
+  }
+
+  protected scalar(prop: string, wb: WorkbookModel): unknown {
+    if (prop === 'name') return wb.name;
     return this.unknown(prop);
   }
 

@@ -183,6 +183,8 @@ export function rootNamespace(xml: string): string {
 }
 
 export class WorkbookModel {
+  /** The file's name, as `workbook.name` gives it. */
+  name = 'Book1.xlsx';
   sheets: SheetModel[] = [];
   parts: PartModel[] = [];
   readonly settings = new Map<string, unknown>();
