@@ -10,6 +10,11 @@ const CopyWebpackPlugin = require('copy-webpack-plugin');
 const webpack = require('webpack');
 
 const DEV_ORIGIN = 'https://localhost:3000';
+const OFFICE_JS = /<script[^>]+appsforoffice\.microsoft\.com[^>]*><\/script>\s*/g;
+
+function withoutOfficeJs(file) {
+  return require('fs').readFileSync(file, 'utf8').replace(OFFICE_JS, '');
+}
 
 module.exports = async (env = {}, argv = {}) => {
   const production = argv.mode === 'production';
@@ -18,16 +23,27 @@ module.exports = async (env = {}, argv = {}) => {
   // `npm start`: https with office-addin-dev-certs' localhost certificate, which Excel requires.
   const https = !workbench && env.https ? await require('office-addin-dev-certs').getHttpsServerOptions() : undefined;
 
+  const addin = { taskpane: './src/taskpane/main.tsx', commands: './src/commands/commands.ts' };
   const entry = workbench
-    ? { workbench: './test/workbench/main.tsx' }
-    : { taskpane: './src/taskpane/main.tsx', commands: './src/commands/commands.ts' };
+    ? { workbench: './test/workbench/main.tsx', fakeOffice: './test/workbench/fake-office.ts', ...addin }
+    : addin;
 
-  const pages = workbench
-    ? [new HtmlWebpackPlugin({ filename: 'index.html', template: './test/workbench/index.html', chunks: ['workbench'] })]
-    : [
-        new HtmlWebpackPlugin({ filename: 'taskpane.html', template: './src/taskpane/taskpane.html', chunks: ['taskpane'] }),
-        new HtmlWebpackPlugin({ filename: 'commands.html', template: './src/commands/commands.html', chunks: ['commands'] }),
-      ];
+  // In the workbench the real pages load the fake office.js (bound to the workbench's fake Excel)
+  // instead of Microsoft's CDN script, which needs the network.
+  const addinPage = (name) =>
+    new HtmlWebpackPlugin({
+      filename: `${name}.html`,
+      chunks: workbench ? ['fakeOffice', name] : [name],
+      chunksSortMode: 'manual',
+      ...(workbench
+        ? { templateContent: () => withoutOfficeJs(path.join(__dirname, 'src', name, `${name}.html`)) }
+        : { template: `./src/${name}/${name}.html` }),
+    });
+  const pages = [
+    addinPage('taskpane'),
+    addinPage('commands'),
+    ...(workbench ? [new HtmlWebpackPlugin({ filename: 'index.html', template: './test/workbench/index.html', chunks: ['workbench'] })] : []),
+  ];
 
   return {
     mode: production ? 'production' : 'development',

@@ -71,7 +71,8 @@ export async function readWorkbookBytes(bytes: Uint8Array): Promise<ReadResult> 
   try {
     // The normal (non-streaming) reader only: the streaming one splits text at chunk boundaries
     // and corrupts CJK characters. exceljs finds parts by path, so an .xlsm loads as it is.
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // A Buffer in Node; in the browser (the workbench) exceljs takes the bytes as they are.
+    const buffer = typeof Buffer === 'function' ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
     await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
   } catch (e) {
     // The package is intact (sniff checked every CRC), so a failure here is about content
@@ -158,24 +159,27 @@ function sheetGrid(ws: ExcelJS.Worksheet, date1904: boolean): SheetGrid {
   const mergeRanges = Object.values((ws as unknown as MergeIndex)._merges ?? {});
   const merges = mergeRanges.map((m) => `${cellAddress(m.top - 1, m.left - 1)}:${cellAddress(m.bottom - 1, m.right - 1)}`);
   // exceljs repeats a merge's value over every cell of it; Office.js shows it in the top-left only.
-  const covered = new Set<string>();
+  // Cells keyed by number, row × 2^20 + column (room beyond Excel's 16,384 columns, exact in a
+  // double): a string key built for every cell cost more than the rest of the conversion.
+  const key = (r: number, c: number): number => r * 1048576 + c;
+  const covered = new Set<number>();
   for (const m of mergeRanges) {
     for (let r = m.top; r <= m.bottom; r++) {
-      for (let c = m.left; c <= m.right; c++) if (r !== m.top || c !== m.left) covered.add(`${r},${c}`);
+      for (let c = m.left; c <= m.right; c++) if (r !== m.top || c !== m.left) covered.add(key(r, c));
     }
   }
 
-  const contents = new Map<string, CellContent>();
+  const contents = new Map<number, CellContent>();
   let top = Infinity;
   let left = Infinity;
   let bottom = -Infinity;
   let right = -Infinity;
   ws.eachRow({ includeEmpty: false }, (row, r) => {
     row.eachCell({ includeEmpty: false }, (cell, c) => {
-      if (covered.has(`${r},${c}`) || cell.type === ExcelJS.ValueType.Merge) return;
+      if (covered.has(key(r, c)) || cell.type === ExcelJS.ValueType.Merge) return;
       const content = cellContent(cell, date1904);
       if (content.type === 'Empty' && content.formula === undefined) return;
-      contents.set(`${r},${c}`, content);
+      contents.set(key(r, c), content);
       top = Math.min(top, r);
       left = Math.min(left, c);
       bottom = Math.max(bottom, r);
@@ -205,7 +209,7 @@ function sheetGrid(ws: ExcelJS.Worksheet, date1904: boolean): SheetGrid {
     const formulas: RawValue[] = [];
     const row = ws.findRow(r);
     for (let c = left; c <= right; c++) {
-      const content = contents.get(`${r},${c}`) ?? EMPTY;
+      const content = contents.get(key(r, c)) ?? EMPTY;
       values.push(content.value);
       types.push(content.type);
       formulas.push(content.formula ?? content.value);
