@@ -203,6 +203,7 @@ function Workbench(): JSX.Element {
   const [frames, setFrames] = useState(0);
   const fakeRef = useRef<FakeExcel | null>(null);
   const handlers = useRef(new Map<string, RibbonHandler>());
+  const fileInput = useRef<HTMLInputElement | null>(null);
 
   useEffect(() => {
     const bridge: WorkbenchBridge = {
@@ -258,7 +259,7 @@ function Workbench(): JSX.Element {
 
   const download = useCallback(() => {
     if (!fake) return;
-    const blob = new Blob([toXlsxBytes(fake)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    const blob = new Blob([toXlsxBytes(fake) as unknown as BlobPart], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = fileName.replace(/\.xls[xm]$/i, '') + '-jixiao.xlsx';
@@ -272,20 +273,20 @@ function Workbench(): JSX.Element {
         <Text weight="semibold">{WORDS.title}</Text>
         <ToolbarDivider />
         <Button onClick={() => void openSample()}>{WORDS.openSample}</Button>
-        <label>
-          <Button as="span">{WORDS.openFile}</Button>
-          <input
-            type="file"
-            accept=".xlsx,.xlsm"
-            aria-label={WORDS.openFile}
-            data-testid="open-file"
-            style={{ display: 'none' }}
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) void f.arrayBuffer().then((b) => open(new Uint8Array(b), f.name));
-            }}
-          />
-        </label>
+        <Button onClick={() => fileInput.current?.click()}>{WORDS.openFile}</Button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".xlsx,.xlsm"
+          aria-label={WORDS.openFile}
+          data-testid="open-file"
+          hidden
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void f.arrayBuffer().then((b) => open(new Uint8Array(b), f.name));
+            e.target.value = '';
+          }}
+        />
         <Button onClick={download} disabled={!fake}>
           {WORDS.download}
         </Button>
