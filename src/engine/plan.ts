@@ -241,7 +241,9 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   wide('三、按责任科室', 'subtitle');
   line(['责任科室', '项目数', '预算数', '执行数', '执行率'].map((h) => text(h, 'header')));
   for (const o of figures.byOffice) {
-    const inOffice = rows.filter((p) => o.rows.includes(p.row));
+    // A set, not o.rows.includes: the scan made this loop quadratic in the rows (8 s at 100,000).
+    const inRows = new Set(o.rows);
+    const inOffice = rows.filter((p) => inRows.has(p.row));
     const rr = cells.length + 1;
     line([
       text(o.office),
