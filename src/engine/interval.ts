@@ -193,6 +193,11 @@ export function scaleInterval(a: Interval, k: Dec): Interval {
 
 /** The hull of a op b for b in {b1, b2} and a at either end, rounded outward. */
 function extremes(op: 'mul' | 'div', a: Interval, b1: Dec, b2: Dec): Interval {
+  // Amounts and rates are almost always ≥ 0 over a positive divisor: then both operations grow
+  // with a and the hull's ends are two of the corners (2 operations instead of 8 per check).
+  if (!a.lo.isNegative() && b1.gt(0) && b1.lte(b2)) {
+    return op === 'div' ? { lo: down(op, a.lo, b2), hi: up(op, a.hi, b1) } : { lo: down(op, a.lo, b1), hi: up(op, a.hi, b2) };
+  }
   const pairs: [Dec, Dec][] = [
     [a.lo, b1],
     [a.lo, b2],
