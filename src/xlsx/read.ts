@@ -159,27 +159,31 @@ function sheetGrid(ws: ExcelJS.Worksheet, date1904: boolean): SheetGrid {
   const mergeRanges = Object.values((ws as unknown as MergeIndex)._merges ?? {});
   const merges = mergeRanges.map((m) => `${cellAddress(m.top - 1, m.left - 1)}:${cellAddress(m.bottom - 1, m.right - 1)}`);
   // exceljs repeats a merge's value over every cell of it; Office.js shows it in the top-left only.
-  // Cells keyed by number, row × 2^20 + column (room beyond Excel's 16,384 columns, exact in a
-  // double): a string key built for every cell cost more than the rest of the conversion.
-  const key = (r: number, c: number): number => r * 1048576 + c;
-  const covered = new Set<number>();
+  // Cells by row, then by column: a "r,c" string key built for every cell cost more than the
+  // rest of the conversion, and one number key per cell leaves V8's small integers past 65,536 rows.
+  const covered = new Map<number, Set<number>>();
   for (const m of mergeRanges) {
     for (let r = m.top; r <= m.bottom; r++) {
-      for (let c = m.left; c <= m.right; c++) if (r !== m.top || c !== m.left) covered.add(key(r, c));
+      let cols = covered.get(r);
+      if (!cols) covered.set(r, (cols = new Set()));
+      for (let c = m.left; c <= m.right; c++) if (r !== m.top || c !== m.left) cols.add(c);
     }
   }
 
-  const contents = new Map<number, CellContent>();
+  const contents = new Map<number, CellContent[]>();
   let top = Infinity;
   let left = Infinity;
   let bottom = -Infinity;
   let right = -Infinity;
   ws.eachRow({ includeEmpty: false }, (row, r) => {
+    const coveredCols = covered.get(r);
+    let line: CellContent[] | undefined;
     row.eachCell({ includeEmpty: false }, (cell, c) => {
-      if (covered.has(key(r, c)) || cell.type === ExcelJS.ValueType.Merge) return;
+      if (coveredCols?.has(c) || cell.type === ExcelJS.ValueType.Merge) return;
       const content = cellContent(cell, date1904);
       if (content.type === 'Empty' && content.formula === undefined) return;
-      contents.set(key(r, c), content);
+      if (!line) contents.set(r, (line = []));
+      line[c] = content;
       top = Math.min(top, r);
       left = Math.min(left, c);
       bottom = Math.max(bottom, r);
@@ -208,8 +212,9 @@ function sheetGrid(ws: ExcelJS.Worksheet, date1904: boolean): SheetGrid {
     const formats: string[] = [];
     const formulas: RawValue[] = [];
     const row = ws.findRow(r);
+    const line = contents.get(r);
     for (let c = left; c <= right; c++) {
-      const content = contents.get(key(r, c)) ?? EMPTY;
+      const content = line?.[c] ?? EMPTY;
       values.push(content.value);
       types.push(content.type);
       formulas.push(content.formula ?? content.value);
