@@ -80,8 +80,11 @@ const PROBE_COLUMNS = 32;
 /** Bytes a cell costs in a response (values + formulas + valueTypes + numberFormat) before any is measured: long CJK text. */
 const PRIOR_CELL_BYTES = 256;
 const PROBE_CELLS = Math.floor(PAYLOAD_BUDGET / PRIOR_CELL_BYTES);
-/** Measured sizes vary from chunk to chunk: plan each with this margin. */
-const SAFETY = 1.25;
+/**
+ * Rows differ in size: a chunk is planned at the largest average per cell measured so far on its
+ * sheet, with this margin; one still refused is halved and retried (a sync more, never a failure).
+ */
+const SAFETY = 1.1;
 
 /** Hidden sheets of an unfinished write: new ones being written, old ones renamed aside. */
 const TEMP_RE = /^~jixiao-(?:new|old)-[0-9a-z]{6}-\d+$/;
