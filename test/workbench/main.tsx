@@ -100,6 +100,8 @@ const useStyles = makeStyles({
 /** A number as its format shows it, roughly: enough to read the grid. */
 function display(value: unknown, format: string): string {
   if (typeof value !== 'number') return value === null || value === undefined ? '' : String(value);
+  // Excel shows a double through 15 significant digits: 1357.3849999999998 is 1357.385, so 1,357.39.
+  value = Number(value.toPrecision(15));
   const decimals = /0\.(0+)/.exec(format)?.[1].length;
   const percent = format.includes('%');
   if (decimals === undefined && !percent && !format.includes('0')) return String(value);
@@ -119,11 +121,15 @@ function Grid({ fake, version }: { fake: FakeExcel; version: number }): JSX.Elem
   const activeId = model.activeSheetId ?? visible[0]?.id;
   const [shown, setShown] = useState<number | undefined>(activeId);
   // Follow the workbook's active sheet whenever the add-in activates one.
-  useEffect(() => setShown(activeId), [activeId, version]);
+  useEffect(() => {
+    setShown(activeId);
+  }, [activeId, version]);
   const sheet = visible.find((s) => s.id === shown) ?? visible[0];
   const selected = model.selection && sheet && model.selection.sheetId === sheet.id ? model.selection.address.split(':')[0] : undefined;
   const selectedRef = useRef<HTMLTableCellElement | null>(null);
-  useEffect(() => selectedRef.current?.scrollIntoView({ block: 'center', inline: 'center' }), [selected, version]);
+  useEffect(() => {
+    selectedRef.current?.scrollIntoView({ block: 'center', inline: 'center' });
+  }, [selected, version]);
 
   const used = sheet?.usedRect(false);
   const rows = used ? Math.min(used.r1 + 1, MAX_ROWS) : 0;
