@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+'use strict';
+// Reports the task pane's initial JavaScript (every script taskpane.html loads from dist/), raw and
+// gzip, after `npm run build`. Exit 1 when the gzip size passes the budget (issue: ≤ 300 KB).
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+
+const BUDGET = 300 * 1024;
+const dist = path.resolve(__dirname, '..', process.argv[2] || 'dist');
+const html = fs.readFileSync(path.join(dist, 'taskpane.html'), 'utf8');
+const scripts = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]).filter((src) => !/^https?:/.test(src));
+let raw = 0;
+let gzip = 0;
+for (const src of scripts) {
+  const bytes = fs.readFileSync(path.join(dist, src));
+  raw += bytes.length;
+  gzip += zlib.gzipSync(bytes, { level: 9 }).length;
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+console.log(`task pane initial JavaScript: ${scripts.join(', ')} — ${kb(raw)} raw, ${kb(gzip)} gzip (budget ${kb(BUDGET)})`);
+fs.writeFileSync(path.join(dist, 'size.json'), JSON.stringify({ scripts, rawBytes: raw, gzipBytes: gzip, budgetBytes: BUDGET }, null, 2));
+if (gzip > BUDGET) {
+  console.error('task pane initial JavaScript is over budget');
+  process.exit(1);
+}
