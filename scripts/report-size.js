@@ -9,7 +9,7 @@ const zlib = require('zlib');
 const BUDGET = 300 * 1024;
 const dist = path.resolve(__dirname, '..', process.argv[2] || 'dist');
 const html = fs.readFileSync(path.join(dist, 'taskpane.html'), 'utf8');
-const scripts = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]).filter((src) => !/^https?:/.test(src));
+const scripts = [...html.matchAll(/<script[^>]+src=["']?([^"' >]+)/g)].map((m) => m[1]).filter((src) => !/^https?:/.test(src));
 let raw = 0;
 let gzip = 0;
 for (const src of scripts) {
