@@ -222,6 +222,14 @@ function mergeAddresses(address: string): string[] {
   return out;
 }
 
+/**
+ * A sheet's merged areas. Excel gives those whose top-left cell is in the range (office-js#3611);
+ * the used range counting formats (never null: A1 on a blank sheet) holds every merge's top-left.
+ */
+function mergedAreas(ws: Excel.Worksheet): Excel.RangeAreas {
+  return ws.getUsedRange(false).getMergedAreasOrNullObject().load('address');
+}
+
 /** A sheet's cells being assembled from the first block and the chunks. */
 class SheetData {
   readonly values: RawValue[][];
@@ -229,9 +237,11 @@ class SheetData {
   readonly numberFormats: string[][];
   readonly formulas: RawValue[][];
   merges: string[] = [];
-  /** Measured response bytes per cell of this sheet (max over its chunks). */
-  bytesPerCell = PRIOR_CELL_BYTES;
-  measured = false;
+  /** Response bytes per cell: the largest measured on this sheet's blocks (the prior before any). */
+  private measuredMax = PRIOR_CELL_BYTES;
+  private measured = false;
+  /** Doubles each time a chunk is refused as too large; back to 1 once a chunk is measured. */
+  private penalty = 1;
 
   constructor(
     readonly info: SheetInfo,
@@ -255,11 +265,22 @@ class SheetData {
       this.formulas[r] = block.formulas[i];
     });
     const cells = block.values.length * this.used.cols;
-    if (cells > 0) {
-      const per = blockBytes(block) / cells;
-      this.bytesPerCell = this.measured ? Math.max(this.bytesPerCell, per) : per;
-      this.measured = true;
-    }
+    if (cells > 0) this.measure(blockBytes(block) / cells);
+  }
+
+  /** What a cell of this sheet is expected to cost in a response. */
+  get bytesPerCell(): number {
+    return this.measuredMax * this.penalty;
+  }
+
+  measure(perCell: number, provisional = false): void {
+    this.measuredMax = this.measured ? Math.max(this.measuredMax, perCell) : perCell;
+    this.measured = !provisional;
+    this.penalty = 1;
+  }
+
+  refused(): void {
+    this.penalty *= 2;
   }
 
   /** Rows of the used range that hold only empty cells (below the first block's last used row). */
@@ -344,7 +365,7 @@ async function readWorkbook(
     const merged = new Map<SheetInfo, Excel.RangeAreas>();
     const probes = new Map<SheetInfo, Excel.Range>();
     for (const s of early) {
-      merged.set(s, s.proxy.getRange().getMergedAreasOrNullObject().load('address'));
+      merged.set(s, mergedAreas(s.proxy));
       if (withProbe) {
         probes.set(
           s,
@@ -410,7 +431,8 @@ async function readWorkbook(
         data.putEmpty(p.top + p.rows, probeEnd);
         next = probeEnd + 1;
       } else {
-        data.bytesPerCell = Math.max(PRIOR_CELL_BYTES, blockBytes(blockOf(probe)) / Math.max(1, p.rows * p.cols));
+        // Not usable as it is, but it tells what this sheet's cells cost.
+        data.measure(Math.max(PRIOR_CELL_BYTES, blockBytes(blockOf(probe)) / Math.max(1, p.rows * p.cols)), true);
       }
     }
     let first = !merged;
@@ -437,7 +459,7 @@ async function readWorkbook(
     const loads = batch.map((t) => ({
       task: t,
       range: t.data.info.proxy.getRangeByIndexes(t.row, t.data.used.left, t.rows, t.data.used.cols).load(CELL_PROPS),
-      merged: t.withMerges ? t.data.info.proxy.getRange().getMergedAreasOrNullObject().load('address') : undefined,
+      merged: t.withMerges ? mergedAreas(t.data.info.proxy) : undefined,
     }));
     try {
       await context.sync();
@@ -446,7 +468,7 @@ async function readWorkbook(
       // One row alone is too large: nothing smaller can be read.
       if (batch.length === 1 && batch[0].rows === 1) return { ok: false, error: toHostError(e, lang, 'read') };
       // Assume heavier cells from now on (fewer chunks a sync) and halve every refused chunk.
-      for (const d of new Set(batch.map((t) => t.data))) d.bytesPerCell *= 2;
+      for (const d of new Set(batch.map((t) => t.data))) d.refused();
       const split = batch.flatMap((t): ChunkTask[] => {
         if (t.rows === 1) return [t];
         const half = Math.ceil(t.rows / 2);

@@ -1052,7 +1052,9 @@ export class FakeRange extends FakeObject<RangeTarget> {
       `${this.path}.getMergedAreasOrNullObject()`,
       () => {
         const t = this.live('getMergedAreasOrNullObject');
-        const areas = t.sheet.merges.filter((m) => intersects(m, t.rect));
+        // As Excel does (office-js#3611): the merged areas whose top-left cell is in the range.
+        const { rect } = t;
+        const areas = t.sheet.merges.filter((m) => m.r0 >= rect.r0 && m.r0 <= rect.r1 && m.c0 >= rect.c0 && m.c0 <= rect.c1);
         return areas.length ? { sheet: t.sheet, areas } : null;
       },
       true,

@@ -154,6 +154,13 @@ describe('values as Excel presents them', () => {
       expect(r.valueTypes).toEqual([['String', 'Empty', 'Empty'], ['Error', 'Double', 'Empty']]);
       expect(merged.address).toBe('S!A1:C1');
     });
+    // Only merges whose top-left cell is in the range, as Excel gives them (office-js#3611).
+    await fake.run(async (context) => {
+      const merged = context.workbook.worksheets.getItem('S').getRange('B1:C2').getMergedAreasOrNullObject();
+      merged.load('address');
+      await context.sync();
+      expect(merged.isNullObject).toBe(true);
+    });
   });
 
   test.each([

@@ -115,7 +115,6 @@ describe('20,000 rows of long CJK text', () => {
     expect(f.syncs.length).toBeLessThanOrEqual(v.syncs.length + 1 + chunkAllowance(f.request) + 1);
     for (const sp of expected.plan.sheets) expectSheetAsPlanned(fake, sp);
     expect(writesToUserSheets(fake, users)).toEqual([]);
-    // eslint-disable-next-line no-console
     console.log(
       `20,000 rows: validate ${v.syncs.length} syncs (response ${(v.response / 1e6).toFixed(1)} MB, largest ${(Math.max(...v.syncs.map((s) => s.responseBytes)) / 1e6).toFixed(2)} MB); ` +
         `fill ${f.syncs.length} syncs (request ${(f.request / 1e6).toFixed(1)} MB, largest ${(Math.max(...f.syncs.map((s) => s.requestBytes)) / 1e6).toFixed(2)} MB)`,
