@@ -73,8 +73,11 @@ const ACTION_BYTES = 200;
 /** A read chunk is at most this many cells, whatever their size. */
 const CHUNK_MAX_CELLS = 500_000;
 /**
- * The first block of rows read with sync 2, before any size is known: at most PROBE_COLUMNS ×
- * rows cells in all, sized so that at PRIOR_CELL_BYTES a cell the response stays in budget.
+ * The first block of rows of each candidate sheet, read with sync 2 before any size is known:
+ * at most PROBE_COLUMNS × rows cells a sheet, sized so that at PRIOR_CELL_BYTES a cell one sheet's
+ * block stays in budget. Most workbooks hold one table beside small sheets, so each sheet gets a
+ * whole block; when several large sheets together pass the limit, Excel refuses sync 2 and it is
+ * made again without the blocks (one sync more, never a failure).
  */
 const PROBE_COLUMNS = 32;
 /** Bytes a cell costs in a response (values + formulas + valueTypes + numberFormat) before any is measured: long CJK text. */
@@ -355,7 +358,7 @@ async function readWorkbook(
   const chosen = settings.sheet;
   // Sheets read in sync 2; one whose name the tool might have given waits for the record.
   const early = live.filter((s) => (chosen !== undefined ? s.name === chosen : !OWNED_NAME_RE.test(s.name)));
-  const probeRows = Math.max(1, Math.floor(PROBE_CELLS / PROBE_COLUMNS / Math.max(1, early.length)));
+  const probeRows = Math.floor(PROBE_CELLS / PROBE_COLUMNS);
 
   // Sync 2: the record's XML, every sheet's used range, the first rows of the likely candidates.
   const queueSync2 = (withProbe: boolean) => {

@@ -55,6 +55,30 @@ describe('100 rows', () => {
   });
 });
 
+test('a 300-row table beside other sheets still validates in 2 syncs and fills in 4', async () => {
+  const read = await readWorkbookBytes(await longCjkWorkbook(300));
+  if (!read.ok) throw new Error('unreadable');
+  const note = (name: string): WorkbookGrid['sheets'][number] => ({
+    name,
+    top: 0,
+    left: 0,
+    values: [['填表说明：金额单位为万元。']],
+    valueTypes: [['String']],
+    numberFormats: [['General']],
+    merges: [],
+  });
+  const grid: WorkbookGrid = { sheets: [note('说明'), ...read.grid.sheets, note('附表一'), note('附表二')], ownedSheets: [] };
+  const fake = FakeExcel.fromGrid(grid);
+  const host = createExcelHost(fake.run, 'zh');
+  const v = await measure(fake, async () => {
+    const r = await host.validate(DEFAULT_SETTINGS);
+    expect(r.ok && r.value.report).toEqual(cliOnGrid(grid, 'Book1.xlsx').report);
+  });
+  expect(v.syncs).toHaveLength(2);
+  const f = await measure(fake, async () => expect((await host.fill(DEFAULT_SETTINGS)).ok).toBe(true));
+  expect(f.syncs).toHaveLength(4);
+});
+
 describe('20,000 rows of long CJK text', () => {
   let grid: WorkbookGrid;
   beforeAll(async () => {
