@@ -7,8 +7,8 @@ import type { Lang } from '../engine';
 import { hostMessage, hostNote, type HostNote } from './messages';
 import type { HostError, HostErrorCode } from './types';
 
-/** Where the action was when it failed: a failure while writing is reported as such. */
-export type Phase = 'read' | 'write' | 'select';
+/** Where the action was when it failed: a failure while writing the owned sheets is reported as such. */
+export type Phase = 'read' | 'write' | 'select' | 'settings';
 
 interface OfficeLikeError {
   code: string;

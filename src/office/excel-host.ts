@@ -1025,7 +1025,7 @@ export function createExcelHost(run: typeof Excel.run, lang: Lang): AddinHost {
         });
         return { ok: true, value: settings };
       } catch (e) {
-        return { ok: false, error: toHostError(e, lang, 'read') };
+        return { ok: false, error: toHostError(e, lang, 'settings') };
       }
     },
 
@@ -1037,7 +1037,7 @@ export function createExcelHost(run: typeof Excel.run, lang: Lang): AddinHost {
         });
         return { ok: true, value: undefined };
       } catch (e) {
-        return { ok: false, error: toHostError(e, lang, 'write') };
+        return { ok: false, error: toHostError(e, lang, 'settings') };
       }
     },
 

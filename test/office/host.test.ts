@@ -53,6 +53,15 @@ describe('settings persist in the workbook', () => {
     expect(r.ok && r.value.report).toEqual((await cli(file, { threshold: 70 })).report);
   });
 
+  test('a save in cell-edit mode says so', async () => {
+    const fake = small();
+    fake.cellEditMode = true;
+    expect(await createExcelHost(fake.run, 'zh').saveSettings(DEFAULT_SETTINGS)).toMatchObject({ ok: false, error: { code: 'cell-edit-mode' } });
+    fake.cellEditMode = false;
+    fake.failSync({ at: fake.syncCount + 1, code: 'GeneralException' });
+    expect(await createExcelHost(fake.run, 'zh').saveSettings(DEFAULT_SETTINGS)).toMatchObject({ ok: false, error: { code: 'unknown' } });
+  });
+
   test.each([
     ['not JSON', '{threshold: 80', DEFAULT_SETTINGS],
     ['not an object', '[1,2]', DEFAULT_SETTINGS],
