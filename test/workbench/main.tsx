@@ -101,17 +101,17 @@ const useStyles = makeStyles({
 function display(value: unknown, format: string): string {
   if (typeof value !== 'number') return value === null || value === undefined ? '' : String(value);
   // Excel shows a double through 15 significant digits: 1357.3849999999998 is 1357.385, so 1,357.39.
-  value = Number(value.toPrecision(15));
+  const shown = Number(value.toPrecision(15));
   const decimals = /0\.(0+)/.exec(format)?.[1].length;
   const percent = format.includes('%');
-  if (decimals === undefined && !percent && !format.includes('0')) return String(value);
+  if (decimals === undefined && !percent && !format.includes('0')) return String(shown);
   const digits = decimals ?? 0;
   return new Intl.NumberFormat('en-US', {
     style: percent ? 'percent' : 'decimal',
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
     useGrouping: format.includes(','),
-  }).format(value);
+  }).format(shown);
 }
 
 function Grid({ fake, version }: { fake: FakeExcel; version: number }): JSX.Element {
