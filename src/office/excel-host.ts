@@ -54,6 +54,7 @@ import {
   type Progress,
   type ValidateOutcome,
 } from './types';
+import { CELL_LOOKS, FONT_NAME, TEXT_FORMAT, type CellLook } from '../engine/styles';
 
 // ---------------------------------------------------------------------------------------------
 // Limits and sizes
@@ -510,44 +511,30 @@ async function readWorkbook(
 }
 
 // ---------------------------------------------------------------------------------------------
-// How the plan's semantic styles look (the same as the package writer's, src/xlsx/package.ts)
+// How the plan's semantic styles look: the engine's table (src/engine/styles.ts), shared with the
+// package writer, in Office.js terms.
 
-interface Look {
-  size: number;
-  bold?: boolean;
-  italic?: boolean;
-  underline?: boolean;
-  color?: string;
-  fill?: string;
-  border: boolean;
-  numberFormat: string;
+interface Look extends Omit<CellLook, 'horizontal' | 'vertical'> {
   horizontal?: 'Left' | 'Center' | 'Right';
   vertical: 'Top' | 'Center';
-  wrap?: boolean;
 }
 
-const FONT_NAME = '宋体';
-const TEXT = '@';
+const TEXT = TEXT_FORMAT;
 
-const LOOKS: Record<CellStyle, Look> = {
-  title: { size: 16, bold: true, border: false, numberFormat: TEXT, horizontal: 'Center', vertical: 'Center' },
-  subtitle: { size: 11, border: false, numberFormat: TEXT, horizontal: 'Center', vertical: 'Center' },
-  header: { size: 11, bold: true, fill: '#D9D9D9', border: true, numberFormat: TEXT, horizontal: 'Center', vertical: 'Center', wrap: true },
-  text: { size: 11, border: true, numberFormat: TEXT, vertical: 'Center' },
-  wrap: { size: 11, border: true, numberFormat: TEXT, vertical: 'Top', wrap: true },
-  paragraph: { size: 11, border: false, numberFormat: TEXT, horizontal: 'Left', vertical: 'Top', wrap: true },
-  money: { size: 11, border: true, numberFormat: '#,##0.00', horizontal: 'Right', vertical: 'Center' },
-  percent: { size: 11, border: true, numberFormat: '0.00%', horizontal: 'Right', vertical: 'Center' },
-  integer: { size: 11, border: true, numberFormat: '0', horizontal: 'Right', vertical: 'Center' },
-  'total-text': { size: 11, bold: true, border: true, numberFormat: TEXT, vertical: 'Center' },
-  'total-money': { size: 11, bold: true, border: true, numberFormat: '#,##0.00', horizontal: 'Right', vertical: 'Center' },
-  'total-percent': { size: 11, bold: true, border: true, numberFormat: '0.00%', horizontal: 'Right', vertical: 'Center' },
-  link: { size: 11, underline: true, color: '#0563C1', border: true, numberFormat: TEXT, vertical: 'Center' },
-  note: { size: 10, italic: true, color: '#7F7F7F', border: false, numberFormat: TEXT, vertical: 'Top' },
-  'severity-error': { size: 11, bold: true, color: '#C00000', border: true, numberFormat: TEXT, horizontal: 'Center', vertical: 'Center' },
-  'severity-warning': { size: 11, bold: true, color: '#B26B00', border: true, numberFormat: TEXT, horizontal: 'Center', vertical: 'Center' },
-  'severity-info': { size: 11, bold: true, color: '#1F4E79', border: true, numberFormat: TEXT, horizontal: 'Center', vertical: 'Center' },
-};
+const capital = <T extends string>(s: T): Capitalize<T> => (s.charAt(0).toUpperCase() + s.slice(1)) as Capitalize<T>;
+
+const LOOKS = Object.fromEntries(
+  (Object.entries(CELL_LOOKS) as [CellStyle, CellLook][]).map(([style, look]) => [
+    style,
+    {
+      ...look,
+      color: look.color && `#${look.color}`,
+      fill: look.fill && `#${look.fill}`,
+      horizontal: look.horizontal && capital(look.horizontal),
+      vertical: capital(look.vertical),
+    } satisfies Look,
+  ]),
+) as Record<CellStyle, Look>;
 
 /** Column width in points for a width in characters (Excel: 7 px a character plus 5 px, 0.75 pt a px). */
 function widthPoints(chars: number): number {

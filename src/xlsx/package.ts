@@ -14,6 +14,7 @@ import { strFromU8, strToU8, zipSync } from 'fflate';
 import { parseRangeAddress, quoteSheetName, columnLetter, parseCellAddress, type RangeRef } from '../engine/grid';
 import { buildOwnershipXml, parseOwnershipXml, OWNERSHIP_NAMESPACE, type OwnershipRecord } from '../engine/ownership';
 import type { CellStyle, PlanCell, SheetPlan, SheetRole, WritePlan } from '../engine/types';
+import { CELL_LOOKS, FONT_NAME, type CellLook } from '../engine/styles';
 
 export type Entries = Record<string, Uint8Array>;
 
@@ -812,31 +813,22 @@ interface StyleSpec {
   wrap?: boolean;
 }
 
-const FONT_NAME = '宋体';
-const BODY: FontSpec = { size: 11 };
-const BOLD: FontSpec = { size: 11, bold: true };
-const TEXT_FMT = '@';
 
 /** How each semantic style looks in a spreadsheet: print-ready, Song-style CJK font. */
-const STYLE_SPECS: Record<CellStyle, StyleSpec> = {
-  title: { font: { size: 16, bold: true }, border: false, numFmt: TEXT_FMT, horizontal: 'center', vertical: 'center' },
-  subtitle: { font: BODY, border: false, numFmt: TEXT_FMT, horizontal: 'center', vertical: 'center' },
-  header: { font: BOLD, fill: 'FFD9D9D9', border: true, numFmt: TEXT_FMT, horizontal: 'center', vertical: 'center', wrap: true },
-  text: { font: BODY, border: true, numFmt: TEXT_FMT, vertical: 'center' },
-  wrap: { font: BODY, border: true, numFmt: TEXT_FMT, vertical: 'top', wrap: true },
-  paragraph: { font: BODY, border: false, numFmt: TEXT_FMT, horizontal: 'left', vertical: 'top', wrap: true },
-  money: { font: BODY, border: true, numFmt: '#,##0.00', horizontal: 'right', vertical: 'center' },
-  percent: { font: BODY, border: true, numFmt: '0.00%', horizontal: 'right', vertical: 'center' },
-  integer: { font: BODY, border: true, numFmt: '0', horizontal: 'right', vertical: 'center' },
-  'total-text': { font: BOLD, border: true, numFmt: TEXT_FMT, vertical: 'center' },
-  'total-money': { font: BOLD, border: true, numFmt: '#,##0.00', horizontal: 'right', vertical: 'center' },
-  'total-percent': { font: BOLD, border: true, numFmt: '0.00%', horizontal: 'right', vertical: 'center' },
-  link: { font: { size: 11, underline: true, color: 'FF0563C1' }, border: true, numFmt: TEXT_FMT, vertical: 'center' },
-  note: { font: { size: 10, italic: true, color: 'FF7F7F7F' }, border: false, numFmt: TEXT_FMT, vertical: 'top' },
-  'severity-error': { font: { size: 11, bold: true, color: 'FFC00000' }, border: true, numFmt: TEXT_FMT, horizontal: 'center', vertical: 'center' },
-  'severity-warning': { font: { size: 11, bold: true, color: 'FFB26B00' }, border: true, numFmt: TEXT_FMT, horizontal: 'center', vertical: 'center' },
-  'severity-info': { font: { size: 11, bold: true, color: 'FF1F4E79' }, border: true, numFmt: TEXT_FMT, horizontal: 'center', vertical: 'center' },
-};
+const STYLE_SPECS = Object.fromEntries(
+  (Object.entries(CELL_LOOKS) as [CellStyle, CellLook][]).map(([style, look]) => [
+    style,
+    {
+      font: { size: look.size, bold: look.bold, italic: look.italic, underline: look.underline, color: look.color && `FF${look.color}` },
+      fill: look.fill && `FF${look.fill}`,
+      border: look.border,
+      numFmt: look.numberFormat,
+      horizontal: look.horizontal,
+      vertical: look.vertical,
+      wrap: look.wrap,
+    } satisfies StyleSpec,
+  ]),
+) as Record<CellStyle, StyleSpec>;
 
 /** The order styles are added in, so that the same plan always appends the same way. */
 const STYLE_ORDER = Object.keys(STYLE_SPECS) as CellStyle[];
