@@ -23,6 +23,7 @@ import {
   type CellStyle,
   columnLetter,
   FIELDS,
+  issueMessage,
   type Field,
   type Lang,
   OWNED_SHEET_NAMES,
@@ -933,6 +934,8 @@ interface ActOutcome {
   table: DetectedTable;
   report: ValidateOutcome['report'];
   plan?: WritePlan;
+  /** Messages about the writing (an owned name taken by a user's sheet), in the host's language. */
+  notes: string[];
 }
 
 /** One user action: read, analyse, and for 'check' and 'fill' write. */
@@ -962,11 +965,12 @@ async function act(run: Runner, lang: Lang, settings: HostSettings, mode: Mode, 
         return { ok: false, error: hostError('unknown', lang, { code: e.code }, JSON.stringify(e)) };
       }
       const analysis = analysed.analysis;
-      const outcome: ActOutcome = { analysis, table: detectedTable(analysis), report: toReport(analysis, state.workbookName, lang) };
+      const outcome: ActOutcome = { analysis, table: detectedTable(analysis), report: toReport(analysis, state.workbookName, lang), notes: [] };
       if (mode === 'validate') return { ok: true, value: outcome };
 
-      const { plan } = planWrite(state.grid, analysis, { mode: mode === 'check' ? 'check' : 'fill', force, lang });
+      const { plan, notes } = planWrite(state.grid, analysis, { mode: mode === 'check' ? 'check' : 'fill', force, lang });
       outcome.plan = plan;
+      outcome.notes = notes.map((n) => issueMessage(n, lang));
       // Refuse before writing anything what protection would refuse halfway.
       if (state.structureProtected) return { ok: false, error: noteError('protected-sheet', 'structure-protected', lang) };
       for (const name of [...plan.sheets.map((p) => p.name), ...plan.remove]) {
@@ -1043,7 +1047,7 @@ export function createExcelHost(run: typeof Excel.run, lang: Lang): AddinHost {
       const { table, report, plan, analysis } = r.value;
       return {
         ok: true,
-        value: { table, report, sheets: plan?.sheets.map((s) => s.name) ?? [], blocked: analysis.counts.error > 0 && !force },
+        value: { table, report, sheets: plan?.sheets.map((s) => s.name) ?? [], blocked: analysis.counts.error > 0 && !force, notes: r.value.notes },
       };
     },
 

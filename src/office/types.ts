@@ -77,6 +77,8 @@ export interface FillOutcome {
   sheets: string[];
   /** True when errors stopped the summary: only the issues sheet was written. */
   blocked: boolean;
+  /** What the user should know about the writing, e.g. a taken sheet name written under another. */
+  notes: string[];
 }
 
 export interface AddinHost {

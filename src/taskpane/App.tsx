@@ -163,6 +163,9 @@ function OutcomeBar({ s, addin }: { s: Strings; addin: Addin }): JSX.Element | n
           <MessageBarBody>
             <MessageBarTitle>{s.filledTitle}</MessageBarTitle>
             {s.filledSheets(list(outcome.sheets))}
+            {outcome.notes.map((note) => (
+              <div key={note}>{note}</div>
+            ))}
           </MessageBarBody>
         </MessageBar>
       );
@@ -172,6 +175,9 @@ function OutcomeBar({ s, addin }: { s: Strings; addin: Addin }): JSX.Element | n
           <MessageBarBody>
             <MessageBarTitle>{s.blockedTitle}</MessageBarTitle>
             {s.blocked(outcome.errors, list(outcome.sheets))}
+            {outcome.notes.map((note) => (
+              <div key={note}>{note}</div>
+            ))}
           </MessageBarBody>
           <MessageBarActions>
             <Button onClick={() => void addin.fill(true)}>{s.forceFill}</Button>

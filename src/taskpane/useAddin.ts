@@ -18,8 +18,8 @@ export type Tab = 'issues' | 'figures' | 'narrative';
 /** What the last finished action produced, for the message under the buttons. */
 export type Outcome =
   | { kind: 'validated'; errors: number }
-  | { kind: 'filled'; sheets: string[] }
-  | { kind: 'blocked'; sheets: string[]; errors: number }
+  | { kind: 'filled'; sheets: string[]; notes: string[] }
+  | { kind: 'blocked'; sheets: string[]; errors: number; notes: string[] }
   | { kind: 'saved'; what: 'settings' | 'map' };
 
 export interface AddinState {
@@ -135,8 +135,8 @@ export function useAddin(host: AddinHost, s: Strings): Addin {
         table: out.table,
         report: out.report,
         outcome: out.blocked
-          ? { kind: 'blocked', sheets: out.sheets, errors: out.report.counts.error }
-          : { kind: 'filled', sheets: out.sheets },
+          ? { kind: 'blocked', sheets: out.sheets, errors: out.report.counts.error, notes: out.notes }
+          : { kind: 'filled', sheets: out.sheets, notes: out.notes },
         tab: out.blocked ? 'issues' : 'narrative',
       });
     },

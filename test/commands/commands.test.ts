@@ -53,7 +53,7 @@ function stubHost(lang: 'zh' | 'en' = 'zh'): Stub {
     validate: mockOf<AddinHost['validate']>(async () => ({ ok: true, value: { table: TABLE, report: REPORT, issuesSheet: '校验结果' } })),
     fill: mockOf<AddinHost['fill']>(async () => ({
       ok: true,
-      value: { table: TABLE, report: { ...REPORT, counts: { error: 0, warning: 1, info: 0 } }, sheets: ['预算执行汇总', '绩效自评文字'], blocked: false },
+      value: { table: TABLE, report: { ...REPORT, counts: { error: 0, warning: 1, info: 0 } }, sheets: ['预算执行汇总', '绩效自评文字'], blocked: false, notes: [] },
     })),
     selectCell: mockOf<AddinHost['selectCell']>(async () => ({ ok: true, value: undefined })),
   };
@@ -197,7 +197,7 @@ describe.each(HANDLERS)('$name', ({ run, work }) => {
 
 test('一键生成 with errors: the host wrote 校验结果 instead, and the log says why', async () => {
   const { host, event, log, env } = setup();
-  host.fill.mockResolvedValue({ ok: true, value: { table: TABLE, report: REPORT, sheets: ['校验结果'], blocked: true } });
+  host.fill.mockResolvedValue({ ok: true, value: { table: TABLE, report: REPORT, sheets: ['校验结果'], blocked: true, notes: [] } });
   const outcome = await generateReport(event, env);
   expect(outcome).toEqual({ ok: true, message: '发现 2 个错误，未生成汇总；问题已列在工作表“校验结果”。' });
   expect(event.completed).toHaveBeenCalledTimes(1);

@@ -98,6 +98,7 @@ describe('only its own sheets', () => {
     const result = await host.fill(DEFAULT_SETTINGS);
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.sheets).toEqual(['预算执行汇总（助手）', '绩效自评文字']);
+    expect(result.value.notes).toEqual(['工作表“预算执行汇总”是您自己的工作表，助手未改动它，结果已写入“预算执行汇总（助手）”。']);
     expect(JSON.stringify(fake.presentedValues('预算执行汇总'))).toBe(before);
     expect(writesToUserSheets(fake, users)).toEqual([]);
     for (const sp of cliOnGrid(grid, 'Book1.xlsx').plan.sheets) expectSheetAsPlanned(fake, sp);

@@ -152,7 +152,7 @@ describe('生成汇总与文字', () => {
     const bar = screen.getByRole('progressbar', { name: zh.progressSteps.writing });
     expect(bar.getAttribute('aria-valuenow')).toBe('0.5');
 
-    await act(async () => finish(ok({ ...analysed('zh'), sheets: ['预算执行汇总', '绩效自评文字'], blocked: false })));
+    await act(async () => finish(ok({ ...analysed('zh'), sheets: ['预算执行汇总', '绩效自评文字'], blocked: false, notes: [] })));
     expect(screen.queryByRole('progressbar')).toBeNull();
     const done = screen.getByRole('group', { name: zh.filledTitle });
     expect(within(done).getByText(zh.filledSheets('“预算执行汇总”、“绩效自评文字”'))).toBeTruthy();
@@ -164,7 +164,7 @@ describe('生成汇总与文字', () => {
   test('errors block the summary; the pane offers to write anyway', async () => {
     const host = stubHost();
     host.fill.mockImplementation(async (_s: HostSettings, o: { force?: boolean }) =>
-      ok({ ...analysed('zh'), sheets: o.force ? ['预算执行汇总', '绩效自评文字'] : ['校验结果'], blocked: !o.force }),
+      ok({ ...analysed('zh'), sheets: o.force ? ['预算执行汇总', '绩效自评文字'] : ['校验结果'], blocked: !o.force, notes: [] }),
     );
     renderApp(host);
     fireEvent.click(screen.getByRole('button', { name: zh.fill }));

@@ -46,7 +46,7 @@ export function stubHost(lang: Lang = 'zh', saved: HostSettings = { threshold: 9
     loadSettings: jest.fn(async () => ok({ ...saved })),
     saveSettings: jest.fn(async () => ok(undefined)),
     validate: jest.fn(async (settings: HostSettings) => ok(analysed(lang, settings))),
-    fill: jest.fn(async (settings: HostSettings) => ok({ ...analysed(lang, settings), sheets: ['预算执行汇总', '绩效自评文字'], blocked: false })),
+    fill: jest.fn(async (settings: HostSettings) => ok({ ...analysed(lang, settings), sheets: ['预算执行汇总', '绩效自评文字'], blocked: false, notes: [] })),
     selectCell: jest.fn(async () => ok(undefined)),
   };
 }
