@@ -79,10 +79,15 @@ describe('jixiao check', () => {
     expect(JSON.parse(j.stdout)).toEqual({ error: { code, message: expect.any(String) } });
   });
 
-  test('too large: exit 2 with the limit', async () => {
+  test('too large: exit 2, one line with the limit', async () => {
     const r = await run(['check', SAMPLE, '--max-size', '0.001']);
     expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('超过上限');
+    const j = await run(['check', SAMPLE, '--max-size', '0.001', '--json']);
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.stdout)).toEqual({ error: { code: 'too-large', message: expect.any(String) } });
   });
 
   test('no table: exit 2', async () => {
@@ -101,6 +106,27 @@ describe('jixiao check', () => {
 });
 
 describe('jixiao fill', () => {
+  test.each([
+    ['missing.xlsx', 'file-not-found'],
+    ['empty.xlsx', 'not-a-workbook'],
+    ['not-zip.xlsx', 'not-a-workbook'],
+    ['truncated.xlsx', 'truncated'],
+    ['csv-renamed.xlsx', 'not-a-workbook'],
+    ['text-renamed.xlsx', 'not-a-workbook'],
+    ['xls-renamed.xlsx', 'not-a-workbook'],
+    ['docx-renamed.xlsx', 'not-a-workbook'],
+    ['password.xlsx', 'password-protected'],
+  ])('%s: exit 2, one line (%s), no output written', async (file, code) => {
+    const out = path.join(tmp, `bad-${file}`);
+    const r = await run(['fill', path.join(BAD, file), '-o', out]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const j = await run(['fill', path.join(BAD, file), '-o', out, '--json']);
+    expect(JSON.parse(j.stdout)).toEqual({ error: { code, message: expect.any(String) } });
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   test('refuses -o equal to FILE, and leaves FILE alone', async () => {
     const copy = path.join(tmp, 'same.xlsx');
     fs.copyFileSync(SAMPLE, copy);
