@@ -424,7 +424,7 @@ describe('file fuzzing: check and fill on generated and damaged packages', () =>
         const key = o.known ? `known:${o.known}` : `check ${o.check} / fill ${o.fill}`;
         tally[key] = (tally[key] ?? 0) + 1;
       }),
-      { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: 150000, markInterruptAsFailure: true },
+      { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: 100000, markInterruptAsFailure: true },
     );
     // Both the damaged and the readable outcomes are reached.
     expect(Object.keys(tally).some((k) => k.startsWith('check 2'))).toBe(true);
