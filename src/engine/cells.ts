@@ -53,7 +53,14 @@ export class SheetView {
 
   /** The top-left cell of the merge holding (row, col), or the cell itself. */
   origin(row: number, col: number): [number, number] {
-    return this.mergeOrigin.get(this.key(row, col)) ?? [row, col];
+    const inside = this.mergeOrigin.get(this.key(row, col));
+    if (inside) return inside;
+    // Past the used range the index holds nothing (a merge may reach there: a --map column).
+    if (row >= this.rowCount || col >= this.colCount) {
+      const m = this.mergeAreas.find((a) => row >= a.top && row <= a.bottom && col >= a.left && col <= a.right);
+      if (m) return [m.top, m.left];
+    }
+    return [row, col];
   }
 
   /** Whether (row, col) is inside a merge but not its top-left. */
@@ -115,7 +122,8 @@ export function parseCell(cell: { value: RawValue; type: ValueType; format: stri
   const text = String(value);
   if (text.trim() === '') return { kind: 'empty' };
   const parsed = parseNumberText(text);
-  if (parsed) {
+  // "1e999" reads as a decimal, but no spreadsheet cell can hold it: it is not a number here either.
+  if (parsed && Number.isFinite(parsed.value.toNumber())) {
     return {
       kind: 'text-number',
       value: parsed.value,

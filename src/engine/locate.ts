@@ -194,6 +194,8 @@ export function locateTable(
 ): { ok: true; located: Located } | { ok: false; error: UnusableInput } {
   let candidates = sheets.filter((s) => !owned.includes(s.name));
   if (options.sheet !== undefined) {
+    // The tool's own sheets are its output, never its input.
+    if (owned.includes(options.sheet)) return { ok: false, error: { code: 'bad-option', params: { option: '--sheet', value: options.sheet } } };
     candidates = sheets.filter((s) => s.name === options.sheet);
     if (candidates.length === 0) return { ok: false, error: { code: 'sheet-not-found', params: { sheet: options.sheet } } };
   }

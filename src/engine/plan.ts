@@ -40,11 +40,11 @@ export interface PlanResult {
 
 const text = (t: string, style: CellStyle = 'text'): PlanCell => ({ t: 'text', text: t.slice(0, MAX_CELL_TEXT), style });
 const empty = (style?: CellStyle): PlanCell => ({ t: 'empty', style });
-const num = (value: Dec | number, style: CellStyle = 'money'): PlanCell => ({
-  t: 'number',
-  value: typeof value === 'number' ? String(value) : value.toFixed(),
-  style,
-});
+/** A number cell; a value no spreadsheet cell can hold (a sum past 1.8e308) is written as its text. */
+const num = (value: Dec | number, style: CellStyle = 'money'): PlanCell => {
+  const text = typeof value === 'number' ? String(value) : value.toFixed();
+  return Number.isFinite(Number(text)) ? { t: 'number', value: text, style } : { t: 'text', text, style };
+};
 
 /**
  * Plans the sheets the tool owns: what to write, where, and what to remove.

@@ -422,29 +422,6 @@ function ensure(condition: boolean, what: () => string): asserts condition {
   if (!condition) throw new Violation(what());
 }
 
-/**
- * Bugs this fuzzing found in src/ that are not fixed yet (see the focused tests at the end, each
- * named KNOWN BUG). A case that hits one is counted under its key instead of failing, on exactly
- * the condition stated; everything else about the case is still checked. Remove a key with its fix.
- */
-const KNOWN_BUGS = {
-  /** A plan number beyond the double range (text "1e999", sums near 1.8e308): the writer throws, fill exits 3. */
-  'number-beyond-double': 'planWrite writes an amount a spreadsheet cannot hold; buildSheetXml throws',
-  /** A merge reaching past the used range: a cell there (a --map column) is reported by itself, not the merge's top-left. */
-  'merge-past-used-range': 'an issue inside a merge that extends past the used range is not reported at its top-left',
-  /** --sheet naming a sheet the tool owns reads it as the project table (and fill then rewrites it from itself). */
-  'sheet-option-owned': '--sheet naming a tool-owned sheet reads that sheet as the project table',
-} as const;
-type KnownBug = keyof typeof KNOWN_BUGS;
-
-let knownBugHits: Partial<Record<KnownBug, number>> = {};
-const hit = (bug: KnownBug): void => {
-  knownBugHits[bug] = (knownBugHits[bug] ?? 0) + 1;
-};
-
-/** The largest finite double: a number cell beyond it cannot be written. */
-const MAX_DOUBLE = new D('1.7976931348623157e308');
-
 const show = (v: unknown): string => {
   const s = JSON.stringify(v);
   return s.length > 300 ? `${s.slice(0, 300)}…` : s;
@@ -489,7 +466,6 @@ function checkAnalysis(grid: WorkbookGrid, a: Analysis): void {
   ensure(source !== undefined, () => `the table's sheet ${show(layout.sheet)} is not in the workbook`);
   ensure(!grid.ownedSheets.includes(layout.sheet), () => `the table was read from the tool's own sheet ${show(layout.sheet)}`);
   const rowCount = source.top + source.values.length;
-  const colCount = source.left + source.values.reduce((m, r) => Math.max(m, r.length), 0);
   const away = mergedAway(grid, layout.sheet);
 
   // Issues: a known code, its severity, a real cell of the table's sheet, the row of that cell.
@@ -502,8 +478,7 @@ function checkAnalysis(grid: WorkbookGrid, a: Analysis): void {
     ensure(ref !== undefined && issue.cell === `${columnLetter(ref.col)}${ref.row + 1}`, () => `${where()}: not an A1 cell`);
     ensure(issue.row === ref.row + 1, () => `${where()}: row is not the cell's`);
     ensure(ref.row < Math.min(rowCount, MAX_ROWS) && ref.col < MAX_COLS, () => `${where()}: outside the sheet (${rowCount} rows)`);
-    if (away(ref.row, ref.col) && (ref.row >= rowCount || ref.col >= colCount)) hit('merge-past-used-range');
-    else ensure(!away(ref.row, ref.col), () => `${where()}: inside a merge, not at its top-left`);
+    ensure(!away(ref.row, ref.col), () => `${where()}: inside a merge, not at its top-left`);
     ensure(Object.values(issue.params).every((v) => typeof v === 'string'), () => `${where()}: a parameter is not a string`);
   }
   for (const severity of ['error', 'warning', 'info'] as const) {
@@ -617,7 +592,6 @@ function checkPlan(grid: WorkbookGrid, a: Analysis, force: boolean, lang: 'zh' |
   for (const n of notes) ensure(n.code === 'owned-name-taken', () => `note ${show(n)}`);
 
   for (const sp of plan.sheets) {
-    let writable = true;
     sp.cells.forEach((row, r) =>
       row.forEach((cell, c) => {
         const where = `${sp.name}!${columnLetter(c)}${r + 1}`;
@@ -626,12 +600,7 @@ function checkPlan(grid: WorkbookGrid, a: Analysis, force: boolean, lang: 'zh' |
           if (cell.link) ensure(cell.link.sheet === a.layout.sheet && parseCellAddress(cell.link.cell) !== undefined, () => `${where}: link ${show(cell.link)}`);
         } else if (cell.t === 'number') {
           ensure(NUMBER_RE.test(cell.value), () => `${where}: number ${show(cell.value)} is not a decimal`);
-          if (!Number.isFinite(Number(cell.value)) && new D(cell.value).abs().gt(MAX_DOUBLE)) {
-            hit('number-beyond-double');
-            writable = false;
-          } else {
-            ensure(Number.isFinite(Number(cell.value)), () => `${where}: number ${show(cell.value)} is not a finite decimal a spreadsheet can hold`);
-          }
+          ensure(Number.isFinite(Number(cell.value)), () => `${where}: number ${show(cell.value)} is not a finite decimal a spreadsheet can hold`);
         } else if (cell.t === 'formula') {
           checkFormula(cell, a, sp);
         } else {
@@ -640,7 +609,7 @@ function checkPlan(grid: WorkbookGrid, a: Analysis, force: boolean, lang: 'zh' |
       }),
     );
     // The writer takes the plan as it is (it throws on anything it cannot write).
-    if (writable) buildSheetXml(sp, () => 0);
+    buildSheetXml(sp, () => 0);
   }
 
   // Text from cells is written as text: the detail lines of the summary, the sheet in 校验结果.
@@ -670,9 +639,8 @@ function checkPlan(grid: WorkbookGrid, a: Analysis, force: boolean, lang: 'zh' |
 function runCase(c: Case): { ms: number; result: AnalysisResult } {
   const start = performance.now();
   const result = analyze(c.grid, c.options);
-  if (result.ok && c.options.sheet !== undefined && c.grid.ownedSheets.includes(c.options.sheet)) {
-    hit('sheet-option-owned');
-  } else if (result.ok) {
+  if (result.ok) {
+    ensure(c.options.sheet === undefined || !c.grid.ownedSheets.includes(c.options.sheet), () => `--sheet ${show(c.options.sheet)} read a sheet the tool owns`);
     checkAnalysis(c.grid, result.analysis);
     checkReport(result.analysis, c.lang);
     checkPlan(c.grid, result.analysis, c.force, c.lang);
@@ -680,7 +648,10 @@ function runCase(c: Case): { ms: number; result: AnalysisResult } {
     const { code, params } = result.error;
     ensure((UNUSABLE_CODES as readonly string[]).includes(code), () => `unusable code ${code}`);
     // A grid with valid options can only lack a table, or the sheet asked for.
-    if (code === 'sheet-not-found') {
+    if (code === 'bad-option') {
+      // --sheet naming one of the tool's own sheets: its output is never its input.
+      ensure(c.options.sheet !== undefined && c.grid.ownedSheets.includes(c.options.sheet), () => `bad-option ${show(params)}`);
+    } else if (code === 'sheet-not-found') {
       ensure(c.options.sheet !== undefined && !c.grid.sheets.some((s) => s.name === c.options.sheet), () => `sheet-not-found for ${show(c.options.sheet)}`);
     } else {
       ensure(code === 'no-table', () => `unusable input ${code} from a grid`);
@@ -715,10 +686,6 @@ const STANDARD_ROWS: TestCell[][] = [
 ];
 
 describe('engine fuzzing: analyze → toReport → planWrite', () => {
-  beforeEach(() => {
-    knownBugHits = {};
-  });
-
   test(`${RUNS} mutated workbooks (seed ${SEED}) each end in a sound report or a legitimate unusable input`, () => {
     const outcomes: Record<string, number> = {};
     let slowest = 0;
@@ -735,11 +702,9 @@ describe('engine fuzzing: analyze → toReport → planWrite', () => {
       { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: 100000, markInterruptAsFailure: true },
     );
     // The generator reaches every outcome, reports being the majority.
-    expect(Object.keys(outcomes).sort()).toEqual(['clean', 'errors', 'no-table', 'sheet-not-found']);
+    expect(Object.keys(outcomes).sort()).toEqual(['bad-option', 'clean', 'errors', 'no-table', 'sheet-not-found']);
     expect((outcomes.clean ?? 0) + (outcomes.errors ?? 0)).toBeGreaterThan(RUNS / 2);
     expect(slowest).toBeLessThan(MAX_MS_PER_CASE);
-    // Only the known bugs were met; each is pinned by a focused test below.
-    for (const bug of Object.keys(knownBugHits)) expect(Object.keys(KNOWN_BUGS)).toContain(bug);
   });
 
   test('a sheet 16,384 columns wide: the table, a merge and a cell at XFD; then the table itself at XFA:XFD', () => {
@@ -784,7 +749,7 @@ describe('engine fuzzing: analyze → toReport → planWrite', () => {
   });
 });
 
-describe('KNOWN BUGS found by this fuzzing (test.failing: each turns red once fixed, then drop its KNOWN_BUGS key)', () => {
+describe('bugs this fuzzing found, fixed: each case stays pinned', () => {
   const planAndWrite = (grid: WorkbookGrid, options: AnalyzeOptions = {}): void => {
     const result = analyze(grid, options);
     if (!result.ok) throw new Error(result.error.code);
@@ -793,23 +758,23 @@ describe('KNOWN BUGS found by this fuzzing (test.failing: each turns red once fi
   };
 
   // Seed 20250305, case 107 of the fuzz; minimal form: one budget typed as the text "1e999".
-  test.failing('KNOWN BUG number-beyond-double: a budget typed as "1e999" makes the summary unwritable (fill exits 3)', () => {
+  test('number-beyond-double: a budget typed as "1e999" is not a number, and the summary stays writable', () => {
     const grid = { sheets: [sheet('明细', [['项目名称', '全年预算数', '全年执行数'], ['道路维修', '1e999', 0]])], ownedSheets: [] };
     expect(() => planAndWrite(grid)).not.toThrow();
   });
 
   // Seed 20250305, case 1547; minimal form: a merge E1:F3 past the used range A:E, --map executed=F.
-  test.failing('KNOWN BUG merge-past-used-range: an empty cell inside a merge past the used range is reported by itself', () => {
+  test('merge-past-used-range: an empty cell inside a merge past the used range is reported at the merge\'s top-left', () => {
     const grid = {
       sheets: [sheet('明细', [['项目名称', '全年预算数', '全年执行数', '', '说明'], ['道路维修', 10, 5, '', '']], { merges: ['E1:F3'] })],
       ownedSheets: [],
     };
     const result = analyze(grid, { map: { executed: 'F' } });
-    expect(result.ok && result.analysis.issues.map((i) => `${i.code}@${i.cell}`)).toEqual(['missing-value@E1']);
+    expect(result.ok && result.analysis.issues.map((i) => `${i.code}@${i.cell}`)).toEqual(['ambiguous-unit@A1', 'missing-value@E1']);
   });
 
   // Seed 20250305 (sheetChoice "other" on an owned sheet); minimal form below.
-  test.failing('KNOWN BUG sheet-option-owned: --sheet naming the tool\'s own summary reads it as the project table', () => {
+  test('sheet-option-owned: --sheet naming the tool\'s own summary is refused, never read as the table', () => {
     const grid = { sheets: [sheet('明细', STANDARD_ROWS), sheet('预算执行汇总', STANDARD_ROWS)], ownedSheets: ['预算执行汇总'] };
     const result = analyze(grid, { sheet: '预算执行汇总' });
     expect(result.ok).toBe(false);
