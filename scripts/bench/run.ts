@@ -1,0 +1,836 @@
+/**
+ * The benchmark (issue 4): engine phases in process, the command line as whole processes against
+ * bare exceljs, a table on stdout and `bench/results.json`. The claims are ratios, not times.
+ *
+ *   npm run bench                                     # 1,000, 10,000 and 100,000 rows
+ *   node --expose-gc lib/scripts/bench/run.js --sizes 1000,10000 --pairs 3 --iterations 5
+ *
+ * Options: --sizes N,N,… · --iterations N (engine, in process; median) · --pairs N (command line;
+ * medians of N alternating pairs, at least 3 for a claim) · --seed N · --tmp DIR (workbooks,
+ * default bench/tmp) · --out FILE (default bench/results.json; "-" for none) · --no-engine ·
+ * --no-cli · --no-warmup · --note TEXT (recorded with the results: say what else the machine was
+ * doing). JIXIAO_BENCH_MEMORY=resource-usage measures peak memory without GNU time.
+ *
+ * Run node with --expose-gc: the engine iterations then start from a collected heap. Needs the
+ * command line built (lib/src/cli): `npm run bench` builds it first. See BENCHMARKS.md.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import ExcelJS from 'exceljs';
+import { renderReport } from '../../src/cli/render';
+import { SheetView } from '../../src/engine/cells';
+import { computeFigures } from '../../src/engine/figures';
+import { DEFAULT_THRESHOLD, analyze, planWrite, toReport } from '../../src/engine';
+import { locateTable } from '../../src/engine/locate';
+import { buildNarrative } from '../../src/engine/narrative';
+import { validate } from '../../src/engine/validate';
+import { applyPlan, zipPackage } from '../../src/xlsx/package';
+import { readWorkbookBytes } from '../../src/xlsx/read';
+import { DEFAULT_SEED, generateWorkbook } from './generate';
+
+export const SCHEMA = 'jixiao-bench/1';
+
+/** The issue's targets. */
+export const TARGETS = {
+  /** Engine time ÷ exceljs's read of the same file, from this many rows up. */
+  engineRatio: 0.1,
+  engineFromRows: 10_000,
+  /** Cost per 1,000 rows may grow at most this much from one size to the next (linear growth). */
+  linearGrowth: 1.5,
+  checkRatio: 1.25,
+  fillRatio: 1.3,
+  fillMemoryRatio: 1.5,
+  cliSizes: [10_000, 100_000],
+  /** Office host (LATER): syncs per action constant, no request over this many bytes. */
+  officeMaxRequestBytes: 5 * 1024 * 1024,
+  /** Task pane (LATER): initial JavaScript, gzip. */
+  taskpaneMaxGzipBytes: 300 * 1024,
+} as const;
+
+export interface BenchOptions {
+  sizes: number[];
+  seed: number;
+  /** Engine iterations per size; default 5, 3 from 100,000 rows. */
+  iterations?: number;
+  pairs: number;
+  tmpDir: string;
+  /** Where results.json goes; null: not written. */
+  out: string | null;
+  engine: boolean;
+  cli: boolean;
+  note: string;
+  /** Warm-up runs (unmeasured) before the measured ones. */
+  warmup: boolean;
+  log: (line: string) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export const ENGINE_PHASES = ['grid', 'locate', 'validate', 'figures', 'narrative', 'plan'] as const;
+export const HOST_PHASES = ['sniff', 'load', 'analyze', 'report', 'package', 'zip'] as const;
+type Phase = (typeof ENGINE_PHASES)[number] | (typeof HOST_PHASES)[number] | 'exceljsRead' | 'engine';
+
+export interface EngineResult {
+  rows: number;
+  fileBytes: number;
+  iterations: number;
+  /** Medians in milliseconds, wall clock. `engine` is the median of the per-iteration sums of ENGINE_PHASES. */
+  medianMs: Record<Phase, number>;
+  /**
+   * The same on the process's CPU clock (user + system, every thread, so GC helpers too): steadier
+   * than the wall clock on a shared machine, where waiting for a core counts on the wall only.
+   */
+  medianCpuMs: Record<Phase, number>;
+  samplesMs: Record<Phase, number[]>;
+  /** engine ÷ exceljsRead (medians, wall clock): the issue's figure. */
+  ratioToRead: number;
+  /** The same ratio on the CPU clock. */
+  ratioToReadCpu: number;
+  /** (sniff + grid) ÷ exceljsRead: what our reader adds to exceljs's own load. */
+  readOverheadRatio: number;
+  per1kRowsMs: number;
+  /** What the engine found: a clean list has projects = rows and no error. */
+  projects: number;
+  counts: { error: number; warning: number; info: number };
+}
+
+export interface ProcessSample {
+  ms: number;
+  /** User + system CPU time of the child, when the memory method reports it. */
+  cpuMs: number | null;
+  peakRssKB: number | null;
+  code: number;
+}
+
+export interface Comparison {
+  tool: string;
+  bare: string;
+  toolMs: number[];
+  bareMs: number[];
+  toolPeakKB: (number | null)[];
+  barePeakKB: (number | null)[];
+  medianToolMs: number;
+  medianBareMs: number;
+  /** median tool ÷ median bare. */
+  ratio: number;
+  /** The median of the pairs' own ratios: less sensitive to drift across the run. */
+  medianPairRatio: number;
+  /** median tool CPU time ÷ median bare CPU time: steadier on a shared machine. */
+  cpuRatio: number | null;
+  medianToolPeakMB: number | null;
+  medianBarePeakMB: number | null;
+  memoryRatio: number | null;
+}
+
+export interface CliResult {
+  rows: number;
+  pairs: number;
+  check: Comparison;
+  fill: Comparison;
+}
+
+export interface TargetResult {
+  id: string;
+  rows: number | null;
+  target: string;
+  measured: number | null;
+  /** null: not measured in this run. */
+  met: boolean | null;
+}
+
+export interface BenchResults {
+  schema: typeof SCHEMA;
+  date: string;
+  machine: {
+    os: string;
+    arch: string;
+    cpuModel: string;
+    cpuCount: number;
+    totalMemoryMB: number;
+    node: string;
+    exceljs: string;
+    loadAverageStart: number[];
+    loadAverageEnd: number[];
+  };
+  conditions: { note: string; memoryMethod: MemoryMethod; gcExposed: boolean };
+  options: { sizes: number[]; seed: number; iterations: number | null; pairs: number };
+  files: { rows: number; bytes: number; file: string }[];
+  engine: EngineResult[];
+  cli: CliResult[];
+  /** LATER: the Office.js host on the fake Excel is being written (src/office). Not measured. */
+  office: { status: 'later'; note: string; target: string; actions: never[] };
+  /** LATER: the task pane's bundle and load time (src/taskpane). Not measured. */
+  taskpane: { status: 'later'; note: string; target: string };
+  targets: TargetResult[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const now = (): number => performance.now();
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
+    dir = up;
+  }
+  return dir;
+}
+
+function exceljsVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(require.resolve('exceljs/package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine, in process
+
+/** A moment on two clocks: the wall, and the CPU time of this process (all its threads). */
+interface Stamp {
+  wall: number;
+  cpu: number;
+}
+
+function stamp(): Stamp {
+  const u = process.cpuUsage();
+  return { wall: performance.now(), cpu: (u.user + u.system) / 1000 };
+}
+
+type Lap = Stamp;
+
+const lap = (from: Stamp, to: Stamp = stamp()): Lap => ({ wall: to.wall - from.wall, cpu: to.cpu - from.cpu });
+
+interface LoadMarks {
+  start?: Stamp;
+  end?: Stamp;
+}
+
+/**
+ * Times exceljs's `load` inside our reader without touching the reader: the reader's own time is
+ * then split exactly into sniff (before load), load, and grid (after it). Restored after use.
+ */
+async function withLoadTimed<T>(marks: LoadMarks, fn: () => Promise<T>): Promise<T> {
+  const proto = Object.getPrototypeOf(new ExcelJS.Workbook().xlsx) as { load: (...args: unknown[]) => Promise<unknown> };
+  const original = proto.load;
+  proto.load = async function (this: unknown, ...args: unknown[]) {
+    marks.start = stamp();
+    try {
+      return await original.apply(this, args);
+    } finally {
+      marks.end = stamp();
+    }
+  };
+  try {
+    return await fn();
+  } finally {
+    proto.load = original;
+  }
+}
+
+type RunPhase = Exclude<Phase, 'exceljsRead' | 'engine'>;
+
+interface EngineRun {
+  laps: Record<RunPhase, Lap>;
+  projects: number;
+  counts: { error: number; warning: number; info: number };
+}
+
+async function exceljsRead(file: string): Promise<Lap> {
+  gc();
+  const t = stamp();
+  await new ExcelJS.Workbook().xlsx.readFile(file);
+  return lap(t);
+}
+
+/** Our reader, then the engine phase by phase, then what `check` and `fill` do with the result. */
+async function engineRun(file: string, bytes: Uint8Array): Promise<EngineRun> {
+  gc();
+  const marks: LoadMarks = {};
+  const t0 = stamp();
+  const read = await withLoadTimed(marks, () => readWorkbookBytes(bytes));
+  const t1 = stamp();
+  if (!read.ok) throw new Error(`${file}: unreadable: ${read.error.code}`);
+  if (!marks.start || !marks.end) throw new Error('exceljs load was not seen: the reader no longer calls xlsx.load');
+  const { grid } = read;
+  // exceljs's model is garbage now; collected here, it is not billed to the first engine phase
+  // (the bare read's garbage is likewise collected outside its timing).
+  gc();
+  const threshold = DEFAULT_THRESHOLD;
+
+  // The phases of `analyze`, called one by one (src/engine/index.ts).
+  let t = stamp();
+  const views = grid.sheets.map((s) => new SheetView(s));
+  const found = locateTable(views, grid.ownedSheets, {});
+  const locate = lap(t);
+  if (!found.ok) throw new Error(`${file}: no table: ${found.error.code}`);
+  const loc = found.located;
+  t = stamp();
+  const { rows } = validate(loc, threshold);
+  const validateLap = lap(t);
+  t = stamp();
+  const figures = computeFigures(rows, loc.unit, threshold);
+  const figuresLap = lap(t);
+  t = stamp();
+  buildNarrative({ rows, figures, unit: loc.unit, year: loc.year, thresholdPercent: threshold });
+  const narrative = lap(t);
+
+  // The facade as hosts call it: its result feeds the plan, and its time checks the phases' sum.
+  t = stamp();
+  const result = analyze(grid, {});
+  const analyzeLap = lap(t);
+  if (!result.ok) throw new Error(`${file}: analyze failed: ${result.error.code}`);
+  const { analysis } = result;
+  t = stamp();
+  const { plan } = planWrite(grid, analysis, { mode: 'fill', lang: 'zh' });
+  const planLap = lap(t);
+
+  // What `check` adds (the report, rendered) and what `fill` adds (the package, zipped).
+  t = stamp();
+  renderReport(toReport(analysis, file, 'zh'), 'zh');
+  const report = lap(t);
+  t = stamp();
+  const entries = applyPlan(read.entries, plan, { now: new Date(Date.UTC(2025, 0, 15)) });
+  const packageLap = lap(t);
+  t = stamp();
+  zipPackage(entries);
+  const zip = lap(t);
+
+  return {
+    laps: {
+      sniff: lap(t0, marks.start),
+      load: lap(marks.start, marks.end),
+      grid: lap(marks.end, t1),
+      locate,
+      validate: validateLap,
+      figures: figuresLap,
+      narrative,
+      plan: planLap,
+      analyze: analyzeLap,
+      report,
+      package: packageLap,
+      zip,
+    },
+    projects: analysis.figures.projects,
+    counts: analysis.counts,
+  };
+}
+
+async function benchEngine(rows: number, file: string, iterations: number, warmup: boolean): Promise<EngineResult> {
+  const bytes = new Uint8Array(fs.readFileSync(file));
+  if (warmup) {
+    await exceljsRead(file);
+    await engineRun(file, bytes);
+  }
+  const its: { laps: Record<Phase, Lap>; run: EngineRun }[] = [];
+  for (let i = 0; i < iterations; i++) {
+    // Alternate which goes first, so that neither always meets the other's garbage.
+    let bare: Lap;
+    let run: EngineRun;
+    if (i % 2 === 0) {
+      bare = await exceljsRead(file);
+      run = await engineRun(file, bytes);
+    } else {
+      run = await engineRun(file, bytes);
+      bare = await exceljsRead(file);
+    }
+    const engine = ENGINE_PHASES.reduce((s, p) => ({ wall: s.wall + run.laps[p].wall, cpu: s.cpu + run.laps[p].cpu }), { wall: 0, cpu: 0 });
+    its.push({ laps: { ...run.laps, exceljsRead: bare, engine }, run });
+  }
+  const phases: Phase[] = ['exceljsRead', ...ENGINE_PHASES, 'engine', ...HOST_PHASES];
+  const samplesMs = {} as Record<Phase, number[]>;
+  const medianMs = {} as Record<Phase, number>;
+  const medianCpuMs = {} as Record<Phase, number>;
+  for (const p of phases) {
+    samplesMs[p] = its.map((it) => round(it.laps[p].wall, 2));
+    medianMs[p] = round(median(its.map((it) => it.laps[p].wall)), 2);
+    medianCpuMs[p] = round(median(its.map((it) => it.laps[p].cpu)), 2);
+  }
+  const { projects, counts } = its[0].run;
+  return {
+    rows,
+    fileBytes: bytes.length,
+    iterations,
+    medianMs,
+    medianCpuMs,
+    samplesMs,
+    ratioToRead: round(medianMs.engine / medianMs.exceljsRead, 4),
+    ratioToReadCpu: round(medianCpuMs.engine / medianCpuMs.exceljsRead, 4),
+    readOverheadRatio: round(median(its.map((it) => (it.laps.sniff.wall + it.laps.grid.wall) / it.laps.exceljsRead.wall)), 4),
+    per1kRowsMs: round(medianMs.engine / (rows / 1000), 3),
+    projects,
+    counts,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line, whole processes
+
+export type MemoryMethod = 'gnu-time' | 'resource-usage';
+
+const GNU_TIME = '/usr/bin/time';
+
+/** GNU time's %M when it is there (apt package `time`); otherwise the child reports its own maxRSS. */
+export function memoryMethod(): MemoryMethod {
+  // JIXIAO_BENCH_MEMORY=resource-usage forces the fallback (to check it where GNU time exists).
+  if (process.env.JIXIAO_BENCH_MEMORY === 'resource-usage') return 'resource-usage';
+  try {
+    fs.accessSync(GNU_TIME, fs.constants.X_OK);
+    return 'gnu-time';
+  } catch {
+    return 'resource-usage';
+  }
+}
+
+/** Preloaded into the child under 'resource-usage': on exit, writes "peakKB userSeconds systemSeconds", as GNU time's "%M %U %S". */
+const RSS_PRELOAD =
+  "process.on('exit', () => { const u = process.resourceUsage(); require('fs').writeFileSync(process.env.JIXIAO_BENCH_RSS_FILE, " +
+  "`${u.maxRSS} ${u.userCPUTime / 1e6} ${u.systemCPUTime / 1e6}`); });\n";
+
+interface Runner {
+  method: MemoryMethod;
+  cwd: string;
+  tmpDir: string;
+}
+
+/** Runs `node ARGS` to its end: wall time from spawn to exit, peak RSS, exit code. */
+function runNode(runner: Runner, args: string[]): Promise<ProcessSample & { stderr: string }> {
+  const memFile = path.join(runner.tmpDir, `rss-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
+  let command: string;
+  let argv: string[];
+  const env = { ...process.env };
+  if (runner.method === 'gnu-time') {
+    command = GNU_TIME;
+    argv = ['-f', '%M %U %S', '-o', memFile, process.execPath, ...args];
+  } else {
+    const preload = path.join(runner.tmpDir, 'rss-preload.js');
+    fs.writeFileSync(preload, RSS_PRELOAD);
+    command = process.execPath;
+    argv = ['--require', preload, ...args];
+    env.JIXIAO_BENCH_RSS_FILE = memFile;
+  }
+  return new Promise((resolve, reject) => {
+    const t = now();
+    const child = spawn(command, argv, { cwd: runner.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 4000) stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = now() - t;
+      let peakRssKB: number | null = null;
+      let cpuMs: number | null = null;
+      try {
+        // GNU time writes "Command exited with non-zero status N" first when the child fails.
+        const last = fs.readFileSync(memFile, 'utf8').trim().split('\n').pop() ?? '';
+        const m = /^(\d+) ([\d.]+) ([\d.]+)$/.exec(last);
+        if (m) {
+          peakRssKB = Number(m[1]);
+          cpuMs = (Number(m[2]) + Number(m[3])) * 1000;
+        }
+        fs.rmSync(memFile, { force: true });
+      } catch {
+        peakRssKB = null;
+      }
+      resolve({ ms, cpuMs, peakRssKB, code: code ?? -1, stderr });
+    });
+  });
+}
+
+/** The bare exceljs scripts the command line is measured against: exactly what the issue names. */
+export const BARE_READ = "new (require('exceljs').Workbook)().xlsx.readFile(process.argv[1]).catch((e) => { console.error(e); process.exit(9); });";
+export const BARE_ROUND_TRIP =
+  "const wb = new (require('exceljs').Workbook)(); wb.xlsx.readFile(process.argv[1]).then(() => wb.xlsx.writeFile(process.argv[2])).catch((e) => { console.error(e); process.exit(9); });";
+
+async function compare(
+  runner: Runner,
+  label: { tool: string; bare: string },
+  tool: { args: string[]; ok: (code: number) => boolean },
+  bare: { args: string[] },
+  pairs: number,
+  warmup: boolean,
+): Promise<Comparison> {
+  const once = async (which: 'tool' | 'bare'): Promise<ProcessSample> => {
+    const r = await runNode(runner, which === 'tool' ? tool.args : bare.args);
+    const fine = which === 'tool' ? tool.ok(r.code) : r.code === 0;
+    if (!fine) throw new Error(`${which === 'tool' ? label.tool : label.bare} exited ${r.code}: ${r.stderr.trim()}`);
+    return { ms: r.ms, cpuMs: r.cpuMs, peakRssKB: r.peakRssKB, code: r.code };
+  };
+  if (warmup) {
+    await once('tool');
+    await once('bare');
+  }
+  const toolS: ProcessSample[] = [];
+  const bareS: ProcessSample[] = [];
+  for (let i = 0; i < pairs; i++) {
+    // Alternating, and the order swapped every pair: drift in the machine's load hits both.
+    if (i % 2 === 0) {
+      toolS.push(await once('tool'));
+      bareS.push(await once('bare'));
+    } else {
+      bareS.push(await once('bare'));
+      toolS.push(await once('tool'));
+    }
+  }
+  const toolMs = toolS.map((s) => round(s.ms, 1));
+  const bareMs = bareS.map((s) => round(s.ms, 1));
+  const peaks = (s: ProcessSample[]): number[] => s.map((x) => x.peakRssKB).filter((x): x is number => x !== null);
+  const toolPeak = peaks(toolS);
+  const barePeak = peaks(bareS);
+  const mb = (kb: number[]): number | null => (kb.length ? round(median(kb) / 1024, 1) : null);
+  const cpu = (s: ProcessSample[]): number[] => s.map((x) => x.cpuMs).filter((x): x is number => x !== null);
+  const toolCpu = cpu(toolS);
+  const bareCpu = cpu(bareS);
+  return {
+    tool: label.tool,
+    bare: label.bare,
+    toolMs,
+    bareMs,
+    toolPeakKB: toolS.map((s) => s.peakRssKB),
+    barePeakKB: bareS.map((s) => s.peakRssKB),
+    medianToolMs: round(median(toolMs), 1),
+    medianBareMs: round(median(bareMs), 1),
+    ratio: round(median(toolMs) / median(bareMs), 4),
+    medianPairRatio: round(median(toolMs.map((t, i) => t / bareMs[i])), 4),
+    cpuRatio: toolCpu.length && bareCpu.length && median(bareCpu) > 0 ? round(median(toolCpu) / median(bareCpu), 4) : null,
+    medianToolPeakMB: mb(toolPeak),
+    medianBarePeakMB: mb(barePeak),
+    memoryRatio: toolPeak.length && barePeak.length ? round(median(toolPeak) / median(barePeak), 4) : null,
+  };
+}
+
+async function benchCli(rows: number, file: string, runner: Runner, pairs: number, warmup: boolean): Promise<CliResult> {
+  const root = repoRoot();
+  const bin = path.join(root, 'bin', 'jixiao.js');
+  if (!fs.existsSync(path.join(root, 'lib', 'src', 'cli', 'main.js'))) {
+    throw new Error('lib/src/cli/main.js is missing: run `npm run build:cli` first');
+  }
+  const fillOut = path.join(runner.tmpDir, `out-fill-${rows}.xlsx`);
+  const bareOut = path.join(runner.tmpDir, `out-bare-${rows}.xlsx`);
+  const check = await compare(
+    runner,
+    { tool: 'jixiao check FILE', bare: 'node -e "<exceljs readFile>" FILE' },
+    // 0: no errors; 1: errors found (the report was still made). 2 and 3 mean it did not run.
+    { args: [bin, 'check', file], ok: (code) => code === 0 || code === 1 },
+    { args: ['-e', BARE_READ, file] },
+    pairs,
+    warmup,
+  );
+  const fill = await compare(
+    runner,
+    { tool: 'jixiao fill FILE -o OUT', bare: 'node -e "<exceljs readFile, then writeFile>" FILE OUT' },
+    { args: [bin, 'fill', file, '-o', fillOut], ok: (code) => code === 0 && fs.existsSync(fillOut) },
+    { args: ['-e', BARE_ROUND_TRIP, file, bareOut] },
+    pairs,
+    warmup,
+  );
+  for (const f of [fillOut, bareOut]) fs.rmSync(f, { force: true });
+  return { rows, pairs, check, fill };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Office host and task pane: LATER.
+//
+// LATER (Office host, src/office): on the fake Excel, for each action (validate, generate) at 100
+// and 20,000 rows, count context.sync() calls and the bytes of every request, beside the same
+// action written the naive way (a sync per row) as the comparison line. Targets: syncs constant
+// across sizes; no request over TARGETS.officeMaxRequestBytes. Until the host exists this section
+// reports status 'later' and no number.
+//
+// LATER (task pane, src/taskpane): gzip size of the initial JavaScript of the production bundle
+// (target ≤ TARGETS.taskpaneMaxGzipBytes) and the time from page load to an interactive pane in
+// headless Chromium (playwright-core). Same: status 'later', no number.
+
+function officeSection(): BenchResults['office'] {
+  return {
+    status: 'later',
+    note: 'The Office.js host (src/office) is being written; syncs and request bytes per action at 100 and 20,000 rows, beside a sync-per-row version, will be measured on the fake Excel once it exists.',
+    target: `syncs per action constant across sizes; no request over ${TARGETS.officeMaxRequestBytes} bytes (5 MB)`,
+    actions: [],
+  };
+}
+
+function taskpaneSection(): BenchResults['taskpane'] {
+  return {
+    status: 'later',
+    note: 'The task pane (src/taskpane) is being written; initial JavaScript (gzip) and load-to-interactive time in headless Chromium will be measured once its production build exists.',
+    target: `initial JavaScript ≤ ${TARGETS.taskpaneMaxGzipBytes / 1024} KB gzip`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+
+export function evaluateTargets(engine: EngineResult[], cli: CliResult[]): TargetResult[] {
+  const out: TargetResult[] = [];
+  for (const e of engine) {
+    if (e.rows < TARGETS.engineFromRows) continue;
+    out.push({
+      id: 'engine-ratio',
+      rows: e.rows,
+      target: `engine ≤ ${TARGETS.engineRatio * 100}% of exceljs's read`,
+      measured: e.ratioToRead,
+      met: e.ratioToRead <= TARGETS.engineRatio,
+    });
+  }
+  // Linear growth: per-1,000-row cost from each size (≥ 1,000 rows) to the next.
+  const sized = engine.filter((e) => e.rows >= 1000).sort((a, b) => a.rows - b.rows);
+  for (let i = 1; i < sized.length; i++) {
+    const growth = round(sized[i].per1kRowsMs / sized[i - 1].per1kRowsMs, 3);
+    out.push({
+      id: 'engine-linear',
+      rows: sized[i].rows,
+      target: `cost per 1,000 rows at ${sized[i].rows} ≤ ${TARGETS.linearGrowth}× that at ${sized[i - 1].rows}`,
+      measured: growth,
+      met: growth <= TARGETS.linearGrowth,
+    });
+  }
+  for (const c of cli) {
+    if (!(TARGETS.cliSizes as readonly number[]).includes(c.rows)) continue;
+    out.push({ id: 'cli-check', rows: c.rows, target: `check ≤ ${TARGETS.checkRatio}× bare exceljs read`, measured: c.check.ratio, met: c.check.ratio <= TARGETS.checkRatio });
+    out.push({ id: 'cli-fill', rows: c.rows, target: `fill ≤ ${TARGETS.fillRatio}× bare exceljs read + write`, measured: c.fill.ratio, met: c.fill.ratio <= TARGETS.fillRatio });
+    out.push({
+      id: 'cli-fill-memory',
+      rows: c.rows,
+      target: `fill peak RSS ≤ ${TARGETS.fillMemoryRatio}× bare round trip`,
+      measured: c.fill.memoryRatio,
+      met: c.fill.memoryRatio === null ? null : c.fill.memoryRatio <= TARGETS.fillMemoryRatio,
+    });
+  }
+  out.push({ id: 'office-syncs', rows: null, target: 'syncs per action constant; no request over 5 MB', measured: null, met: null });
+  out.push({ id: 'taskpane-bundle', rows: null, target: 'initial JavaScript ≤ 300 KB gzip', measured: null, met: null });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)];
+}
+
+const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const x2 = (x: number | null): string => (x === null ? '—' : `${x.toFixed(2)}×`);
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const mark = (met: boolean | null): string => (met === null ? 'LATER' : met ? 'met' : 'MISSED');
+
+export function formatTable(r: BenchResults): string {
+  const lines: string[] = [];
+  const m = r.machine;
+  lines.push(`jixiao benchmark — ${r.date}`);
+  lines.push(`${m.cpuModel} × ${m.cpuCount}, ${(m.totalMemoryMB / 1024).toFixed(1)} GB, ${m.os} ${m.arch}, Node ${m.node}, exceljs ${m.exceljs}`);
+  lines.push(`load average at start ${m.loadAverageStart.map((x) => x.toFixed(2)).join(' ')}, at end ${m.loadAverageEnd.map((x) => x.toFixed(2)).join(' ')}`);
+  if (r.conditions.note) lines.push(`note: ${r.conditions.note}`);
+  lines.push('');
+  if (r.engine.length) {
+    lines.push(`Engine, in process: medians of ${r.engine.map((e) => e.iterations).join('/')} iterations, ms; ratio to exceljs's read of the same file`);
+    lines.push(
+      ...table(
+        ['rows', 'MB', 'exceljs read', 'sniff', 'grid', 'locate', 'validate', 'figures', 'narrative', 'plan', 'engine', 'engine/read', '(CPU)', 'per 1k rows', 'report', 'package', 'zip'],
+        r.engine.map((e) => [
+          String(e.rows),
+          (e.fileBytes / 1048576).toFixed(1),
+          ms(e.medianMs.exceljsRead),
+          ms(e.medianMs.sniff),
+          ms(e.medianMs.grid),
+          ms(e.medianMs.locate),
+          ms(e.medianMs.validate),
+          ms(e.medianMs.figures),
+          ms(e.medianMs.narrative),
+          ms(e.medianMs.plan),
+          ms(e.medianMs.engine),
+          pct(e.ratioToRead),
+          pct(e.ratioToReadCpu),
+          ms(e.per1kRowsMs),
+          ms(e.medianMs.report),
+          ms(e.medianMs.package),
+          ms(e.medianMs.zip),
+        ]),
+      ),
+    );
+    lines.push('engine = grid + locate + validate + figures + narrative + plan (grid: exceljs model → engine grid, the parse step)');
+    lines.push('(CPU): the same ratio on the CPU clock, steadier when the machine is shared; the targets use the wall clock');
+    lines.push('');
+  }
+  if (r.cli.length) {
+    lines.push(`Command line, whole processes: medians of ${r.cli.map((c) => c.pairs).join('/')} alternating pairs, ms; peak RSS (${r.conditions.memoryMethod}), MB`);
+    lines.push(
+      ...table(
+        ['rows', 'check', 'bare read', 'ratio', '(CPU)', 'fill', 'bare r+w', 'ratio', '(CPU)', 'check RSS', 'read RSS', 'fill RSS', 'r+w RSS', 'fill mem'],
+        r.cli.map((c) => [
+          String(c.rows),
+          ms(c.check.medianToolMs),
+          ms(c.check.medianBareMs),
+          x2(c.check.ratio),
+          x2(c.check.cpuRatio),
+          ms(c.fill.medianToolMs),
+          ms(c.fill.medianBareMs),
+          x2(c.fill.ratio),
+          x2(c.fill.cpuRatio),
+          c.check.medianToolPeakMB?.toFixed(0) ?? '—',
+          c.check.medianBarePeakMB?.toFixed(0) ?? '—',
+          c.fill.medianToolPeakMB?.toFixed(0) ?? '—',
+          c.fill.medianBarePeakMB?.toFixed(0) ?? '—',
+          x2(c.fill.memoryRatio),
+        ]),
+      ),
+    );
+    lines.push('');
+  }
+  lines.push('Office host on the fake Excel: LATER (being written; no number yet)');
+  lines.push('Task pane bundle and load time: LATER (being written; no number yet)');
+  lines.push('');
+  lines.push('Targets');
+  for (const t of r.targets) {
+    const measured = t.measured === null ? '—' : t.id === 'engine-ratio' ? pct(t.measured) : `${t.measured.toFixed(2)}${t.id === 'engine-linear' ? '' : '×'}`;
+    lines.push(`  ${mark(t.met).padEnd(6)}  ${t.rows === null ? '' : `${t.rows} rows: `}${t.target} — measured ${measured}`);
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const { log } = options;
+  const loadAverageStart = os.loadavg();
+  fs.mkdirSync(options.tmpDir, { recursive: true });
+  const sizes = [...options.sizes].sort((a, b) => a - b);
+  const files: BenchResults['files'] = [];
+  const paths: string[] = [];
+  for (const rows of sizes) {
+    const t = now();
+    const g = await generateWorkbook(rows, options.seed, options.tmpDir);
+    paths.push(path.resolve(g.file));
+    files.push({ rows, bytes: g.bytes, file: path.relative(repoRoot(), path.resolve(g.file)) });
+    log(`${g.written ? 'generated' : 'reusing'} ${rows} rows: ${(g.bytes / 1048576).toFixed(1)} MB${g.written ? ` in ${ms(now() - t)} ms` : ''}`);
+  }
+
+  const engine: EngineResult[] = [];
+  if (options.engine) {
+    for (const [i, rows] of sizes.entries()) {
+      const iterations = options.iterations ?? (rows >= 100_000 ? 3 : 5);
+      // Only the first size warms up: the JIT is warm for the larger ones.
+      const e = await benchEngine(rows, paths[i], iterations, options.warmup && i === 0);
+      engine.push(e);
+      log(`engine ${rows}: ${ms(e.medianMs.engine)} ms vs exceljs read ${ms(e.medianMs.exceljsRead)} ms (${pct(e.ratioToRead)})`);
+    }
+  }
+
+  const method = memoryMethod();
+  const cli: CliResult[] = [];
+  if (options.cli) {
+    const runner: Runner = { method, cwd: repoRoot(), tmpDir: path.resolve(options.tmpDir) };
+    for (const [i, rows] of sizes.entries()) {
+      const c = await benchCli(rows, paths[i], runner, options.pairs, options.warmup);
+      cli.push(c);
+      log(`cli ${rows}: check ${x2(c.check.ratio)}, fill ${x2(c.fill.ratio)}, fill memory ${x2(c.fill.memoryRatio)}`);
+    }
+  }
+
+  const cpus = os.cpus();
+  const results: BenchResults = {
+    schema: SCHEMA,
+    date: new Date().toISOString(),
+    machine: {
+      os: `${os.type()} ${os.release()}`,
+      arch: os.arch(),
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      cpuCount: cpus.length,
+      totalMemoryMB: Math.round(os.totalmem() / 1048576),
+      node: process.version,
+      exceljs: exceljsVersion(),
+      loadAverageStart: loadAverageStart.map((x) => round(x, 2)),
+      loadAverageEnd: os.loadavg().map((x) => round(x, 2)),
+    },
+    conditions: { note: options.note, memoryMethod: method, gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function' },
+    options: { sizes, seed: options.seed, iterations: options.iterations ?? null, pairs: options.pairs },
+    files,
+    engine,
+    cli,
+    office: officeSection(),
+    taskpane: taskpaneSection(),
+    targets: evaluateTargets(engine, cli),
+  };
+  if (options.out) {
+    fs.mkdirSync(path.dirname(options.out), { recursive: true });
+    fs.writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n');
+  }
+  return results;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const root = repoRoot();
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined) throw new Error(`${name} needs a value`);
+    return v;
+  };
+  const int = (name: string, fallback: number | undefined): number | undefined => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: not a positive integer: ${v}`);
+    return n;
+  };
+  const sizes = (value('--sizes') ?? '1000,10000,100000').split(',').map((s) => {
+    const n = Number(s.replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--sizes: not a row count: ${s}`);
+    return n;
+  });
+  const out = value('--out') ?? path.join(root, 'bench', 'results.json');
+  return {
+    sizes,
+    seed: int('--seed', DEFAULT_SEED) as number,
+    iterations: int('--iterations', undefined),
+    pairs: int('--pairs', 3) as number,
+    tmpDir: path.resolve(value('--tmp') ?? path.join(root, 'bench', 'tmp')),
+    out: out === '-' ? null : path.resolve(out),
+    engine: !argv.includes('--no-engine'),
+    cli: !argv.includes('--no-cli'),
+    note: value('--note') ?? '',
+    warmup: !argv.includes('--no-warmup'),
+    log: (line) => process.stderr.write(`${line}\n`),
+  };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const options = parseOptions(argv);
+  if (options.pairs < 3) options.log(`note: --pairs ${options.pairs}: fewer than 3 pairs supports no claim`);
+  if (typeof (globalThis as { gc?: unknown }).gc !== 'function') options.log('note: run node with --expose-gc for steadier engine timings');
+  const results = await runBench(options);
+  process.stdout.write(formatTable(results) + '\n');
+  if (options.out) process.stderr.write(`wrote ${path.relative(process.cwd(), options.out)}\n`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
