@@ -12,7 +12,7 @@ import {
 } from '../engine';
 import { HEADER_SYNONYMS } from '../engine/headers';
 import { writeFileAtomic } from '../xlsx/atomic';
-import { applyPlan, zipPackage } from '../xlsx/package';
+import { UnwritablePackage, applyPlan, zipPackage } from '../xlsx/package';
 import { readWorkbookFile } from '../xlsx/read';
 import { HELP_EN, HELP_ZH, parseCli } from './args';
 import { renderReport } from './render';
@@ -88,7 +88,14 @@ async function run(argv: string[], out: Out): Promise<number> {
 
   const target = o.out as string;
   const { plan, notes } = planWrite(read.grid, analysis, { mode: 'fill', force: o.force, lang: o.lang });
-  const entries = applyPlan(read.entries, plan);
+  let entries: ReturnType<typeof applyPlan>;
+  try {
+    entries = applyPlan(read.entries, plan);
+  } catch (e) {
+    // A package a reader tolerates but that cannot be edited safely is unusable input, said so.
+    if (e instanceof UnwritablePackage) return unusable({ code: 'not-a-workbook', params: { detail: 'unwritable' } }, o.lang, o.json, out);
+    throw e;
+  }
   fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
   await writeFileAtomic(target, zipPackage(entries));
 

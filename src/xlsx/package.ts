@@ -18,6 +18,14 @@ import { CELL_LOOKS, FONT_NAME, type CellLook } from '../engine/styles';
 
 export type Entries = Record<string, Uint8Array>;
 
+/**
+ * The input package is not one the writer can edit safely (no package relationships, malformed or
+ * UTF-16 XML in a part it must change…) although a reader tolerated it: unusable input, not a bug.
+ */
+export class UnwritablePackage extends Error {
+  override name = 'UnwritablePackage';
+}
+
 export interface ApplyOptions {
   /** The time written to docProps/core.xml's dcterms:modified (default: now). */
   now?: Date;
@@ -105,7 +113,7 @@ class Pkg {
 
 function decode(data: Uint8Array, name: string): string {
   if ((data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff)) {
-    throw new Error(`${name}: UTF-16 XML parts are not supported`);
+    throw new UnwritablePackage(`${name}: UTF-16 XML parts are not supported`);
   }
   return strFromU8(data);
 }
@@ -136,25 +144,25 @@ function scanTags(xml: string, from = 0, to = xml.length): Tok[] {
     if (lt < 0 || lt >= to) break;
     if (xml.startsWith('<!--', lt)) {
       const e = xml.indexOf('-->', lt + 4);
-      if (e < 0) throw new Error('malformed XML: unterminated comment');
+      if (e < 0) throw new UnwritablePackage('malformed XML: unterminated comment');
       i = e + 3;
       continue;
     }
     if (xml.startsWith('<![CDATA[', lt)) {
       const e = xml.indexOf(']]>', lt + 9);
-      if (e < 0) throw new Error('malformed XML: unterminated CDATA');
+      if (e < 0) throw new UnwritablePackage('malformed XML: unterminated CDATA');
       i = e + 3;
       continue;
     }
     if (xml.startsWith('<?', lt)) {
       const e = xml.indexOf('?>', lt + 2);
-      if (e < 0) throw new Error('malformed XML: unterminated processing instruction');
+      if (e < 0) throw new UnwritablePackage('malformed XML: unterminated processing instruction');
       i = e + 2;
       continue;
     }
     if (xml.startsWith('<!', lt)) {
       const e = xml.indexOf('>', lt + 2);
-      if (e < 0) throw new Error('malformed XML');
+      if (e < 0) throw new UnwritablePackage('malformed XML');
       i = e + 1;
       continue;
     }
@@ -167,13 +175,13 @@ function scanTags(xml: string, from = 0, to = xml.length): Tok[] {
       } else if (ch === '"' || ch === "'") quote = ch;
       else if (ch === '>') break;
     }
-    if (j >= xml.length) throw new Error('malformed XML: unterminated tag');
+    if (j >= xml.length) throw new UnwritablePackage('malformed XML: unterminated tag');
     const end = j + 1;
     if (xml[lt + 1] === '/') {
       out.push({ kind: 'close', name: xml.slice(lt + 2, j).trim(), start: lt, end });
     } else {
       const m = /^[^\s/>]+/.exec(xml.slice(lt + 1, j));
-      if (!m) throw new Error('malformed XML: tag without a name');
+      if (!m) throw new UnwritablePackage('malformed XML: tag without a name');
       out.push({ kind: xml[j - 1] === '/' ? 'empty' : 'open', name: m[0], start: lt, end });
     }
     i = end;
@@ -212,21 +220,21 @@ function children(xml: string, from: number, to: number): El[] {
       depth++;
     } else {
       depth--;
-      if (depth < 0) throw new Error(`malformed XML: unexpected </${t.name}>`);
+      if (depth < 0) throw new UnwritablePackage(`malformed XML: unexpected </${t.name}>`);
       if (depth === 0 && cur) {
-        if (cur.name !== t.name) throw new Error(`malformed XML: <${cur.name}> closed by </${t.name}>`);
+        if (cur.name !== t.name) throw new UnwritablePackage(`malformed XML: <${cur.name}> closed by </${t.name}>`);
         out.push({ name: cur.name, local: localName(cur.name), start: cur.start, openEnd: cur.openEnd, closeStart: t.start, end: t.end, empty: false });
         cur = undefined;
       }
     }
   }
-  if (depth !== 0) throw new Error('malformed XML: unclosed element');
+  if (depth !== 0) throw new UnwritablePackage('malformed XML: unclosed element');
   return out;
 }
 
 function rootElement(xml: string): El {
   const els = children(xml, 0, xml.length);
-  if (els.length !== 1) throw new Error('malformed XML: not exactly one root element');
+  if (els.length !== 1) throw new UnwritablePackage('malformed XML: not exactly one root element');
   return els[0];
 }
 
@@ -482,7 +490,7 @@ function ctPath(pkg: Pkg): string {
 
 function ctText(pkg: Pkg): string {
   const xml = pkg.text('[Content_Types].xml');
-  if (xml === undefined) throw new Error('not an OOXML package: no [Content_Types].xml');
+  if (xml === undefined) throw new UnwritablePackage('not an OOXML package: no [Content_Types].xml');
   return xml;
 }
 
@@ -614,23 +622,23 @@ interface WorkbookInfo {
 
 function findWorkbookPath(pkg: Pkg): string {
   const xml = pkg.text('_rels/.rels');
-  if (xml === undefined) throw new Error('not an OOXML package: no _rels/.rels');
+  if (xml === undefined) throw new UnwritablePackage('not an OOXML package: no _rels/.rels');
   const rel = parseRels(xml).rels.find((r) => REL_OFFICE_DOCUMENT.includes(r.type));
-  if (!rel) throw new Error('not an OOXML package: no office document');
+  if (!rel) throw new UnwritablePackage('not an OOXML package: no office document');
   const path = resolveTarget('', rel.target);
-  if (!pkg.has(path)) throw new Error(`the package has no ${path}`);
+  if (!pkg.has(path)) throw new UnwritablePackage(`the package has no ${path}`);
   return pkg.key(path) ?? path;
 }
 
 function readWorkbook(pkg: Pkg, path: string): WorkbookInfo {
   const xml = pkg.text(path);
-  if (xml === undefined) throw new Error(`the package has no ${path}`);
+  if (xml === undefined) throw new UnwritablePackage(`the package has no ${path}`);
   const relsPath = relsPathOf(path);
   const relsXml = pkg.text(relsPath) ?? emptyRels();
   const rels = parseRels(relsXml).rels;
   const root = rootElement(xml);
   const sheetsEl = kids(xml, root).find((el) => el.local === 'sheets');
-  if (!sheetsEl) throw new Error('workbook.xml has no <sheets>');
+  if (!sheetsEl) throw new UnwritablePackage('workbook.xml has no <sheets>');
   const sheets: SheetInfo[] = [];
   let ridAttr = '';
   for (const el of kids(xml, sheetsEl)) {

@@ -86,6 +86,15 @@ export async function readWorkbookBytes(bytes: Uint8Array): Promise<ReadResult> 
   // same flag converts them back to the stored serial.
   const exceljsDate1904 = Boolean(workbook.properties?.date1904);
   const sheets = workbook.worksheets.map((ws) => sheetGrid(ws, exceljsDate1904));
+  // Sheets exceljs does not load (chart sheets, a sheet whose part is missing) still hold their
+  // names: they stand in the grid empty, so that no plan ever takes one of those names.
+  const loaded = new Set(sheets.map((s) => s.name.toLowerCase()));
+  for (const name of declaredSheetNames(sniffed.entries['xl/workbook.xml'])) {
+    if (!loaded.has(name.toLowerCase())) {
+      sheets.push({ name, top: 0, left: 0, values: [], valueTypes: [], numberFormats: [], merges: [] });
+      loaded.add(name.toLowerCase());
+    }
+  }
   const names = new Set(sheets.map((s) => s.name));
   const ownedSheets = ownedSheetNames(sniffed.entries).filter((n) => names.has(n));
   return {
@@ -101,6 +110,16 @@ export async function readWorkbookBytes(bytes: Uint8Array): Promise<ReadResult> 
  * exceljs only honours `date1904="1"`, but the attribute is an xsd:boolean and some writers put
  * `true`; callers interpreting serials need the real answer.
  */
+/** The names workbook.xml gives its sheets, entities decoded. */
+function declaredSheetNames(workbookXml: Uint8Array | undefined): string[] {
+  if (!workbookXml) return [];
+  const decode = (v: string): string =>
+    v.replace(/&(lt|gt|quot|apos|amp|#x[0-9a-fA-F]+|#\d+);/g, (_m, e: string) =>
+      e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'apos' ? "'" : e === 'amp' ? '&' : String.fromCodePoint(e.startsWith('#x') ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
+    );
+  return [...strFromU8(workbookXml).matchAll(/<(?:\w+:)?sheet\b[^>]*?\bname\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map((m) => decode(m[1] ?? m[2]));
+}
+
 function declaresDate1904(workbookXml: Uint8Array | undefined): boolean {
   if (!workbookXml) return false;
   const pr = /<(?:\w+:)?workbookPr\b[^>]*>/.exec(strFromU8(workbookXml))?.[0];

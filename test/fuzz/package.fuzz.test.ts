@@ -27,21 +27,6 @@ const RUNS = 200;
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures');
 
-/**
- * Internal errors of `fill` this fuzzing found that are not fixed yet, each matched on its exact
- * message and pinned by a focused test below (KNOWN BUG …); remove an entry with its fix. All but
- * the first are one bug: the zip-level writer refuses a package the reader accepted.
- */
-const KNOWN_FILL_ERRORS: Record<string, RegExp> = {
-  // See test/fuzz/engine.fuzz.test.ts: a plan number beyond the double range.
-  'number-beyond-double': /!\w+\d+: not a number: -?\d{309,}/,
-  'no-package-relationship': /not an OOXML package: no (_rels\/\.rels|office document)/,
-  'missing-target': /the package has no \S/,
-  'malformed-xml': /malformed XML: /,
-  'utf16-part': /UTF-16 XML parts are not supported/,
-  'sheet-not-read': /the sheet .* is the user's, not the tool's: it is never written/,
-};
-
 let tmp: string;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jixiao-pkg-fuzz-'));
@@ -324,7 +309,6 @@ function ensure(condition: boolean, what: () => string): asserts condition {
 interface Outcome {
   check: number;
   fill: number;
-  known?: string;
 }
 
 /** The one line an unusable input prints under --json. */
@@ -336,14 +320,6 @@ function expectUnusable(r: Run, what: string): string {
   ensure((UNUSABLE_CODES as readonly string[]).includes(code), () => `${what}: exit 2 with code ${JSON.stringify(code)}`);
   ensure(typeof parsed.error?.message === 'string' && parsed.error.message.length > 0 && !parsed.error.message.includes('\n'), () => `${what}: message ${JSON.stringify(parsed.error?.message)}`);
   return code;
-}
-
-/** An exit 3 of fill that is one of the known bugs, by its exact message; otherwise a failure. */
-function knownFillError(r: Run): string {
-  const message = r.stdout + r.stderr;
-  const known = Object.entries(KNOWN_FILL_ERRORS).find(([, re]) => re.test(message));
-  ensure(known !== undefined, () => `fill: exit 3 (internal error): ${message.slice(0, 600)}`);
-  return known[0];
 }
 
 async function runFileCase(c: FileCase, n: number): Promise<Outcome> {
@@ -360,7 +336,6 @@ async function runFileCase(c: FileCase, n: number): Promise<Outcome> {
 
   const check = await run(['check', input, ...common]);
   ensure([0, 1, 2].includes(check.code), () => `check: exit ${check.code}: ${(check.stdout + check.stderr).slice(0, 600)}`);
-  let known: string | undefined;
   // An intact package is never unusable, bar a table that is not there.
   if (c.mutation.m === 'none' && c.ext === 'fitting' && c.source.from === 'base') ensure(check.code !== 2, () => `check: a valid package refused: ${check.stdout}`);
   let checkReport: { counts: { error: number }; totals: unknown } | undefined;
@@ -374,17 +349,14 @@ async function runFileCase(c: FileCase, n: number): Promise<Outcome> {
   fs.rmSync(out, { force: true });
   const fill = await run(['fill', input, '-o', out, ...common, ...(c.force ? ['--force'] : [])]);
   ensure(Buffer.from(fs.readFileSync(input)).equals(Buffer.from(mutated)), () => 'fill changed its input');
-  if (fill.code === 3) {
-    known = knownFillError(fill);
-    return { check: check.code, fill: fill.code, known };
-  }
-  ensure([0, 1, 2].includes(fill.code), () => `fill: exit ${fill.code}`);
+  ensure([0, 1, 2].includes(fill.code), () => `fill: exit ${fill.code}: ${(fill.stdout + fill.stderr).slice(0, 600)}`);
   if (fill.code === 2) {
     const code = expectUnusable(fill, 'fill');
-    // The same input as check: the same verdict, unless the output's extension does not fit its content.
-    ensure(check.code === 2 || code === 'bad-option', () => `fill: exit 2 (${code}) where check exited ${check.code}`);
+    // The same input as check: the same verdict, unless the output's extension does not fit its content,
+    // or the package, readable, cannot be edited safely (said as not-a-workbook).
+    ensure(check.code === 2 || code === 'bad-option' || code === 'not-a-workbook', () => `fill: exit 2 (${code}) where check exited ${check.code}`);
     ensure(!fs.existsSync(out), () => 'fill: exit 2 left an output file');
-    return { check: check.code, fill: fill.code, known };
+    return { check: check.code, fill: fill.code };
   }
   ensure(fill.code === check.code, () => `fill exited ${fill.code}, check ${check.code}`);
   const report = JSON.parse(fill.stdout) as { counts: { error: number }; totals: unknown; sheets: string[] };
@@ -401,7 +373,7 @@ async function runFileCase(c: FileCase, n: number): Promise<Outcome> {
   ensure(again.ok, () => 'the output has no table any more');
   fs.rmSync(out, { force: true });
   fs.rmSync(input, { force: true });
-  return { check: check.code, fill: fill.code, known };
+  return { check: check.code, fill: fill.code };
 }
 
 describe('file fuzzing: check and fill on generated and damaged packages', () => {
@@ -421,7 +393,7 @@ describe('file fuzzing: check and fill on generated and damaged packages', () =>
     await fc.assert(
       fc.asyncProperty(fileCase, async (c) => {
         const o = await runFileCase(c, n++);
-        const key = o.known ? `known:${o.known}` : `check ${o.check} / fill ${o.fill}`;
+        const key = `check ${o.check} / fill ${o.fill}`;
         tally[key] = (tally[key] ?? 0) + 1;
       }),
       { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: 100000, markInterruptAsFailure: true },
@@ -432,7 +404,7 @@ describe('file fuzzing: check and fill on generated and damaged packages', () =>
   });
 });
 
-describe('KNOWN BUGS found by this fuzzing (test.failing: each turns red once fixed, then drop its KNOWN_FILL_ERRORS entry)', () => {
+describe('bugs this fuzzing found, fixed: each case stays pinned (exit 2 with a clear line, or a fill)', () => {
   const parts = (file: string): Entries => readParts(path.join(FIXTURES, file));
   const edit = (e: Entries, name: string, f: (xml: string) => string): void => {
     const before = strFromU8(e[name]);
@@ -448,36 +420,36 @@ describe('KNOWN BUGS found by this fuzzing (test.failing: each turns red once fi
   };
 
   // Seed 20250306: drop-part of _rels/.rels (exceljs finds xl/workbook.xml by its path).
-  test.failing('KNOWN BUG no-package-relationship: a package without _rels/.rels reads, but fill exits 3', async () => {
+  test('no-package-relationship: a package without _rels/.rels reads; fill says it cannot write it (exit 2)', async () => {
     const e = parts('issues/clean.xlsx');
     delete e['_rels/.rels'];
-    expect((await fillOf(e, 'no-rels.xlsx')).code).not.toBe(3);
+    expect((await fillOf(e, 'no-rels.xlsx')).code).toBe(2);
   });
 
   // Seed 3: corrupt-xml, a relationship target outside the package.
-  test.failing('KNOWN BUG missing-target: the office-document relationship pointing elsewhere reads, but fill exits 3', async () => {
+  test('missing-target: the office-document relationship pointing elsewhere reads; fill says it cannot write it (exit 2)', async () => {
     const e = parts('issues/clean.xlsx');
     edit(e, '_rels/.rels', (x) => x.replace(/Target="\/?xl\/workbook\.xml"/, 'Target="xl/elsewhere.xml"'));
-    expect((await fillOf(e, 'elsewhere.xlsx')).code).not.toBe(3);
+    expect((await fillOf(e, 'elsewhere.xlsx')).code).toBe(2);
   });
 
   // Seed 20250306, case 96: corrupt-xml, an end tag gone from [Content_Types].xml.
-  test.failing('KNOWN BUG malformed-xml: malformed XML that exceljs tolerates reads, but fill exits 3', async () => {
+  test('malformed-xml: malformed XML that exceljs tolerates reads; fill says it cannot write it (exit 2)', async () => {
     const e = parts('issues/clean.xlsx');
     edit(e, '[Content_Types].xml', (x) => x.replace('</Types>', ''));
-    expect((await fillOf(e, 'malformed.xlsx')).code).not.toBe(3);
+    expect((await fillOf(e, 'malformed.xlsx')).code).toBe(2);
   });
 
   // Seed 1: a part really in UTF-16, which XML and OPC allow.
-  test.failing('KNOWN BUG utf16-part: [Content_Types].xml in UTF-16 (valid XML) reads, but fill exits 3', async () => {
+  test('utf16-part: [Content_Types].xml in UTF-16 (valid XML) reads; fill says it cannot write it (exit 2)', async () => {
     const e = parts('issues/clean.xlsx');
     e['[Content_Types].xml'] = utf16(strFromU8(e['[Content_Types].xml']).replace(/encoding="UTF-8"/i, 'encoding="UTF-16"'));
-    expect((await fillOf(e, 'utf16.xlsx')).code).not.toBe(3);
+    expect((await fillOf(e, 'utf16.xlsx')).code).toBe(2);
   });
 
   // Seed 3, case 448: a sheet whose part was dropped is not read, so the plan takes its name. A chart
   // sheet (valid, and never read as cells) named like an owned sheet does the same.
-  test.failing('KNOWN BUG sheet-not-read: a chart sheet named 校验结果 is unseen by the reader; fill then exits 3', async () => {
+  test('sheet-not-read: a chart sheet named 校验结果 still holds its name: fill writes 校验结果（助手） (exit 1)', async () => {
     const e = parts('issues/missing-value.xlsx');
     const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/';
     e['xl/chartsheets/sheet1.xml'] = strToU8(
@@ -486,15 +458,17 @@ describe('KNOWN BUGS found by this fuzzing (test.failing: each turns red once fi
     edit(e, '[Content_Types].xml', (x) => x.replace('</Types>', '<Override PartName="/xl/chartsheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.chartsheet+xml"/></Types>'));
     edit(e, 'xl/_rels/workbook.xml.rels', (x) => x.replace('</Relationships>', `<Relationship Id="rIdChart1" Type="${REL}chartsheet" Target="chartsheets/sheet1.xml"/></Relationships>`));
     edit(e, 'xl/workbook.xml', (x) => x.replace('</sheets>', '<sheet name="校验结果" sheetId="99" r:id="rIdChart1"/></sheets>'));
-    expect((await fillOf(e, 'chartsheet.xlsx')).code).not.toBe(3);
+    const r = await fillOf(e, 'chartsheet.xlsx');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).sheets).toEqual(['校验结果（助手）']);
   });
 
   // See test/fuzz/engine.fuzz.test.ts (number-beyond-double), here through the command line.
-  test.failing('KNOWN BUG number-beyond-double: a budget typed as the text 1e999 makes fill exit 3', async () => {
+  test('number-beyond-double: a budget typed as the text 1e999 is not a number: fill writes the issues (exit 1)', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('明细');
     ws.addRow(['项目名称', '全年预算数', '全年执行数']);
     ws.addRow(['道路维修', '1e999', 0]);
-    expect((await fillOf(readParts(new Uint8Array(await wb.xlsx.writeBuffer())), 'huge.xlsx')).code).not.toBe(3);
+    expect((await fillOf(readParts(new Uint8Array(await wb.xlsx.writeBuffer())), 'huge.xlsx')).code).toBe(1);
   });
 });

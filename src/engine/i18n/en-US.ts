@@ -58,6 +58,7 @@ export const unusable: UnusableTable = {
       csv: 'This is a CSV text file, not an Excel workbook. Open it in Excel and save it as .xlsx.',
       text: 'This is a text file, not an Excel workbook.',
       zip: 'This is an archive or another Office document (e.g. Word), not an Excel workbook.',
+      unwritable: 'The workbook\'s internal structure is incomplete or irregular, so it cannot be written safely (checking still works). Open it in Excel, save it as .xlsx, then generate again.',
     })[p.detail ?? ''] ?? 'Unrecognised file format: not an Excel workbook (.xlsx/.xlsm).',
   truncated: () => 'The file is damaged or incomplete (an interrupted download or copy?). Get the original again.',
   'password-protected': () => 'The workbook has a password to open. Remove it in Excel (File → Info → Protect Workbook) and try again.',

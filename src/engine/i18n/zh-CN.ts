@@ -60,6 +60,7 @@ export const unusable: UnusableTable = {
       csv: '这是 CSV 文本文件，不是 Excel 工作簿。请在 Excel 中打开后“另存为”.xlsx。',
       text: '这是文本文件，不是 Excel 工作簿。',
       zip: '这是压缩包或其他 Office 文档（如 Word），不是 Excel 工作簿。',
+      unwritable: '工作簿的内部结构不完整或不规范，无法安全写入（校验仍可进行）。请在 Excel 中打开并“另存为”.xlsx 后再生成。',
     })[p.detail ?? ''] ?? '无法识别的文件格式，不是 Excel 工作簿（.xlsx/.xlsm）。',
   truncated: () => '文件已损坏或不完整（可能下载或复制未完成）。请重新获取原文件。',
   'password-protected': () => '工作簿设置了打开密码。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后再试。',
