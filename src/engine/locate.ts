@@ -1,5 +1,5 @@
 import { SheetView } from './cells';
-import { columnIndex, columnLetter } from './grid';
+import { columnIndex } from './grid';
 import { headerField, twoRowHeaderField, unitOfHeader } from './headers';
 import { compact } from './text';
 import { type AnalyzeOptions, FIELDS, type Field, type UnusableInput, type Unit } from './types';
@@ -319,4 +319,3 @@ function headerFromMap(
   return null;
 }
 
-export { columnLetter };

@@ -1,12 +1,11 @@
 import { executionScore } from './figures';
-import { cellAddress, columnLetter, quoteSheetName, type WorkbookGrid } from './grid';
+import { columnLetter, quoteSheetName, type WorkbookGrid } from './grid';
 import { issueMessage, severityName } from './i18n';
 import { D, type Dec, formatRate, toWan } from './money';
 import {
   type Analysis,
   type Amount,
   type CellStyle,
-  type Field,
   FUND_LEVELS,
   type Issue,
   type Lang,
@@ -112,7 +111,8 @@ function sumFormula(sheet: string, column: number, rows: number[], amounts: (Amo
     }
   }
   flush();
-  const body = ranges.length === 1 && start === sorted[0] && !ranges[0].includes(':') ? ranges[0] : `SUM(${ranges.join(',')})`;
+  // One single cell is referred to as it is; anything else is summed.
+  const body = ranges.length === 1 && !ranges[0].includes(':') ? ranges[0] : `SUM(${ranges.join(',')})`;
   const formula = divisor === 1 ? `=${body}` : `=${body}/${divisor}`;
   return formula.length <= MAX_FORMULA_LENGTH ? formula : null;
 }
@@ -366,10 +366,4 @@ function issuesSheet(name: string, analysis: Analysis, lang: Lang, blocking: boo
     freezeRows: 4,
     landscape: true,
   };
-}
-
-/** Source cell address of a field in a row, for tests and hosts. */
-export function sourceCell(analysis: Analysis, field: Field, row: number): string | null {
-  const col = analysis.layout.columnIndex[field];
-  return col === undefined ? null : cellAddress(row - 1, col);
 }

@@ -1,6 +1,6 @@
 import { normaliseCategory, normaliseLevel } from './categories';
 import type { CellContent, SheetView } from './cells';
-import { cellAddress } from './grid';
+import { cellAddress, parseCellAddress } from './grid';
 import { HEADER_SYNONYMS } from './headers';
 import { type Interval, exceeds, meet, quotientInterval, scaleInterval, sumIntervals } from './interval';
 import type { Located } from './locate';
@@ -357,10 +357,7 @@ function checkTotals(log: IssueLog, loc: Located, rows: ProjectRow[], percentCol
 const CODE_ORDER = new Map<string, number>(ISSUE_CODES.map((c, i) => [c, i]));
 
 function columnOf(cell: string): number {
-  const letters = /^[A-Z]+/.exec(cell)?.[0] ?? '';
-  let n = 0;
-  for (const ch of letters) n = n * 26 + ch.charCodeAt(0) - 64;
-  return n;
+  return parseCellAddress(cell)?.col ?? 0;
 }
 
 /** Issues in reading order: by row, then column, then code. */
