@@ -240,10 +240,10 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   // 三、按责任科室
   wide('三、按责任科室', 'subtitle');
   line(['责任科室', '项目数', '预算数', '执行数', '执行率'].map((h) => text(h, 'header')));
+  // Each office's projects looked up by row: a scan of all rows per office grows with offices × rows.
+  const byRow = new Map(rows.map((p) => [p.row, p]));
   for (const o of figures.byOffice) {
-    // A set, not o.rows.includes: the scan made this loop quadratic in the rows (8 s at 100,000).
-    const inRows = new Set(o.rows);
-    const inOffice = rows.filter((p) => inRows.has(p.row));
+    const inOffice = o.rows.map((r) => byRow.get(r) as ProjectRow);
     const rr = cells.length + 1;
     line([
       text(o.office),
