@@ -166,3 +166,14 @@ describe('each rule fires at its cell', () => {
     ]);
   });
 });
+
+test('ambiguous-unit: no unit stated anywhere fires at the first cell of the header row, with the unit read from magnitude', () => {
+  const grid = table('明细', [project(1, '甲', 150000, 150000), project(2, '乙', 80000, 80000)]);
+  grid.values[1] = grid.values[1].map(() => '');
+  grid.valueTypes[1] = grid.valueTypes[1].map(() => 'Empty');
+  const r = analyze(workbook(grid));
+  if (!r.ok) throw new Error(r.error.code);
+  expect(r.analysis.issues.map((i) => [i.code, i.severity, i.cell, i.params.unit])).toEqual([['ambiguous-unit', 'warning', 'A3', '元']]);
+  expect(r.analysis.layout.unit).toBe('元');
+  expect(r.analysis.figures.budget.toFixed(2)).toBe('23.00');
+});
