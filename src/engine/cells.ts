@@ -1,7 +1,31 @@
 import type { RawValue, SheetGrid, ValueType } from './grid';
 import { parseRangeAddress } from './grid';
-import { type Dec, decimalFromDouble, parseNumberText } from './money';
-import { type Interval, cellInterval, displayDecimals } from './interval';
+import { parseNumberText } from './money';
+import { Quantity, QuantityHolder, displayDecimals } from './interval';
+import { Num } from './num';
+
+/** A numeric cell: its value and interval are made from its quantity when asked for. */
+export class NumberContent extends QuantityHolder {
+  readonly kind = 'number' as const;
+  constructor(
+    readonly q: Quantity,
+    readonly percentFormat: boolean,
+  ) {
+    super();
+  }
+}
+
+/** A number typed as text (accepted, reported as info). */
+export class TextNumberContent extends QuantityHolder {
+  readonly kind = 'text-number' as const;
+  constructor(
+    readonly q: Quantity,
+    readonly percent: boolean,
+    readonly text: string,
+  ) {
+    super();
+  }
+}
 
 /**
  * A cell's content parsed once, at the edge, into a tagged value
@@ -9,11 +33,13 @@ import { type Interval, cellInterval, displayDecimals } from './interval';
  */
 export type CellContent =
   | { kind: 'empty' }
-  | { kind: 'number'; value: Dec; interval: Interval; percentFormat: boolean }
-  | { kind: 'text-number'; value: Dec; interval: Interval; percent: boolean; text: string }
+  | NumberContent
+  | TextNumberContent
   | { kind: 'text'; text: string }
   | { kind: 'error'; text: string }
   | { kind: 'boolean'; value: boolean };
+
+const EMPTY_CONTENT: CellContent = Object.freeze({ kind: 'empty' as const });
 
 /** A sheet as the engine reads it: sheet coordinates, merges resolved. */
 export class SheetView {
@@ -80,11 +106,40 @@ export class SheetView {
     };
   }
 
+  /** The raw value, '' outside the grid (no object made: the checks call this per cell). */
+  private valueAt(row: number, col: number): RawValue {
+    const line = this.grid.values[row - this.grid.top];
+    const c = col - this.grid.left;
+    if (line === undefined || c < 0 || c >= line.length) return '';
+    return line[c];
+  }
+
+  private typeAt(row: number, col: number): ValueType {
+    return this.grid.valueTypes[row - this.grid.top]?.[col - this.grid.left] ?? 'Empty';
+  }
+
+  /** Whether the cell reads as empty: `content(row, col).kind === 'empty'` without parsing it. */
+  isEmpty(row: number, col: number): boolean {
+    const value = this.valueAt(row, col);
+    if (value === '' || value === null || value === undefined) return true;
+    const type = this.typeAt(row, col);
+    if (type === 'Empty') return true;
+    if (type === 'Error' || typeof value !== 'string') return false;
+    return value.trim() === '';
+  }
+
   /** The cell's text as a person reads it ('' for empty); numbers as written by JS. */
   text(row: number, col: number): string {
-    const { value, type } = this.raw(row, col);
-    if (type === 'Empty' || value === '') return '';
+    const value = this.valueAt(row, col);
+    if (value === '' || this.typeAt(row, col) === 'Empty') return '';
     return String(value).trim();
+  }
+
+  /** The text of the merge's top-left cell when (row, col) lies inside a merge, else the cell's own. */
+  originText(row: number, col: number): string {
+    if (this.mergeOrigin.size === 0 && row < this.rowCount && col < this.colCount) return this.text(row, col);
+    const [r, c] = this.origin(row, col);
+    return this.text(r, c);
   }
 
   /** The cell's formula text, when the host gave formulas and the cell has one. */
@@ -96,7 +151,11 @@ export class SheetView {
   }
 
   content(row: number, col: number): CellContent {
-    return parseCell(this.raw(row, col));
+    const value = this.valueAt(row, col);
+    if (value === '') return EMPTY_CONTENT;
+    const r = row - this.grid.top;
+    const c = col - this.grid.left;
+    return parseCell({ value, type: this.typeAt(row, col), format: this.grid.numberFormats[r]?.[c] ?? 'General' });
   }
 }
 
@@ -106,37 +165,32 @@ export class SheetView {
  */
 export function parseCell(cell: { value: RawValue; type: ValueType; format: string }): CellContent {
   const { value, type, format } = cell;
-  if (type === 'Empty' || value === '' || value === null || value === undefined) return { kind: 'empty' };
+  if (type === 'Empty' || value === '' || value === null || value === undefined) return EMPTY_CONTENT;
   if (type === 'Error') return { kind: 'error', text: String(value) };
   if (typeof value === 'boolean') return { kind: 'boolean', value };
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { kind: 'error', text: '#NUM!' };
-    const dec = decimalFromDouble(value);
-    return {
-      kind: 'number',
-      value: dec,
-      interval: cellInterval(dec, displayDecimals(format), true),
-      percentFormat: isPercentFormat(format),
-    };
+    return new NumberContent(new Quantity(Num.fromDouble(value), displayDecimals(format), true), isPercentFormat(format));
   }
   const text = String(value);
-  if (text.trim() === '') return { kind: 'empty' };
+  if (text.trim() === '') return EMPTY_CONTENT;
   const parsed = parseNumberText(text);
   // "1e999" reads as a decimal, but no spreadsheet cell can hold it: it is not a number here either.
   if (parsed && Number.isFinite(parsed.value.toNumber())) {
-    return {
-      kind: 'text-number',
-      value: parsed.value,
-      interval: cellInterval(parsed.value, parsed.decimals, false),
-      percent: parsed.percent,
-      text,
-    };
+    return new TextNumberContent(new Quantity(Num.fromDec(parsed.value), parsed.decimals, false), parsed.percent, text);
   }
   return { kind: 'text', text };
 }
 
+const PERCENT_FORMATS = new Map<string, boolean>();
+
 function isPercentFormat(format: string): boolean {
-  // A % outside quotes and brackets.
-  const bare = format.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '').replace(/\\./g, '');
-  return bare.split(';')[0].includes('%');
+  let known = PERCENT_FORMATS.get(format);
+  if (known === undefined) {
+    // A % outside quotes and brackets.
+    const bare = format.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '').replace(/\\./g, '');
+    known = bare.split(';')[0].includes('%');
+    if (PERCENT_FORMATS.size < 10_000) PERCENT_FORMATS.set(format, known);
+  }
+  return known;
 }

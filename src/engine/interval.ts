@@ -12,6 +12,7 @@
  */
 import Decimal from 'decimal.js';
 import { D, Dec, decimalPlaces } from './money';
+import { type Approx, type Digits, ExactSum, Num, add, approxOf, approxPow, decide, div, fastPathsOn, mul, sub } from './num';
 
 /** A closed interval [lo, hi] of decimals. */
 export interface Interval {
@@ -73,6 +74,18 @@ const PLACEHOLDER = /[0#?]/;
  * displayDecimals('General');                    // null
  */
 export function displayDecimals(numberFormat: string): number | null {
+  // A sheet has a handful of formats and a cell per row for each: parse each format once.
+  let known = DISPLAY_DECIMALS.get(numberFormat);
+  if (known === undefined) {
+    known = parseDisplayDecimals(numberFormat);
+    if (DISPLAY_DECIMALS.size < 10_000) DISPLAY_DECIMALS.set(numberFormat, known);
+  }
+  return known;
+}
+
+const DISPLAY_DECIMALS = new Map<string, number | null>();
+
+function parseDisplayDecimals(numberFormat: string): number | null {
   const code = numberCode(numberFormat);
   // Any unquoted letter means General, a date/time token (y m d h s, AM/PM, era) or an
   // exponent: none of them rounds to a fixed number of decimals.
@@ -218,4 +231,133 @@ function extremes(op: 'mul' | 'div', a: Interval, b1: Dec, b2: Dec): Interval {
  */
 export function exceeds(a: Interval, b: Interval): boolean {
   return a.lo.gt(b.hi);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same rule, fast: a quantity keeps its value's digits and its width, and a check is first
+// tried on doubles with error bounds (see num.ts). Each fast check answers exactly what the
+// interval functions above answer, or undefined when the doubles cannot tell; the caller then
+// asks those functions.
+
+/**
+ * A cell's value with what its display says: the interval it stands for is made only when a
+ * check needs the exact path.
+ */
+export class Quantity {
+  private iv: Interval | undefined;
+
+  constructor(
+    readonly num: Num,
+    /** `displayDecimals` of the cell's format, or the decimals written in a number typed as text. */
+    readonly shown: number | null,
+    /** The value came from a double (a numeric cell): exact values then carry one unit of the 15th digit. */
+    readonly fromDouble: boolean,
+  ) {}
+
+  get value(): Dec {
+    return this.num.value;
+  }
+
+  /** `cellInterval(value, shown, fromDouble)`. */
+  get interval(): Interval {
+    if (this.iv === undefined) this.iv = cellInterval(this.num.value, this.shown, this.fromDouble);
+    return this.iv;
+  }
+
+  /** The half-width of the interval as digits (1 or 5 × a power of ten); null for none. Fast values only. */
+  widthDigits(): Digits | null {
+    const num = this.num;
+    const place = num.lastDigitPlace();
+    if (this.shown === null || place > this.shown) return this.fromDouble && !num.isZero() ? { neg: false, m: 1, k: 14 - num.exponent() } : null;
+    return { neg: false, m: 5, k: this.shown + 1 };
+  }
+
+  /** The interval's ends as doubles with error bounds; null when the value has no fast form. */
+  bounds(): [Approx, Approx] | null {
+    const num = this.num;
+    if (!num.fast) return null;
+    const x = approxOf(num);
+    const place = num.lastDigitPlace();
+    let width: Approx | null;
+    if (this.shown === null || place > this.shown) width = this.fromDouble && !num.isZero() ? approxPow(1, num.exponent() - 14) : null;
+    else width = approxPow(5, -this.shown - 1);
+    return width === null ? [x, x] : [sub(x, width), add(x, width)];
+  }
+}
+
+/** A value read from a cell (a number, a number typed as text, an amount): value and interval come from its quantity. */
+export abstract class QuantityHolder {
+  abstract readonly q: Quantity;
+  get value(): Dec {
+    return this.q.value;
+  }
+  get interval(): Interval {
+    return this.q.interval;
+  }
+}
+
+/** `exceeds(a.interval, b.interval)`, or undefined when doubles cannot tell. */
+export function exceedsFast(a: Quantity, b: Quantity): boolean | undefined {
+  const x = a.bounds();
+  const y = b.bounds();
+  if (!x || !y) return undefined;
+  const c = decide(x[0], y[1]);
+  return c === undefined ? undefined : c > 0;
+}
+
+/** Bounds of the quotient interval of two quantities, as `quotientInterval` would make it; null when unknown. */
+function quotientBounds(num: Quantity, den: Quantity): [Approx, Approx] | null {
+  const n = num.bounds();
+  const d = den.bounds();
+  if (!n || !d) return null;
+  // Only the common case: a non-negative numerator over a divisor certainly above 0.
+  if (decide(n[0], ZERO) !== 1 && !(n[0].v === 0 && n[0].err === 0)) return null;
+  if (decide(d[0], ZERO) !== 1) return null;
+  const lo = div(n[0], d[1]);
+  const hi = div(n[1], d[0]);
+  return lo && hi ? [lo, hi] : null;
+}
+
+const ZERO: Approx = { v: 0, err: 0 };
+const HUNDREDTH: Approx = { v: 0.01, err: 2 ** -50 * 0.01 };
+
+/**
+ * Whether a reported rate meets the quotient interval of executed ÷ budget, as
+ * `meet(reported, quotientInterval(executed, budget))` answers for a budget above 0;
+ * undefined when doubles cannot tell. `percent`: the reported value is in percent.
+ */
+export function rateMeetsFast(reported: Quantity, percent: boolean, executed: Quantity, budget: Quantity): boolean | undefined {
+  const r = reported.bounds();
+  const q = quotientBounds(executed, budget);
+  if (!r || !q) return undefined;
+  const [rLo, rHi] = percent ? [mul(r[0], HUNDREDTH), mul(r[1], HUNDREDTH)] : r;
+  // Outward rounding of the exact path only widens its intervals by far less than these bounds.
+  const a = decide(rLo, q[1]);
+  const b = decide(q[0], rHi);
+  if (a === undefined || b === undefined) return undefined;
+  return a <= 0 && b <= 0;
+}
+
+/**
+ * `sumIntervals` of the quantities' intervals, exactly: the values and the half-widths are
+ * summed apart in safe integers, the few without a fast form through their intervals.
+ */
+export function sumQuantities(parts: Quantity[]): Interval {
+  if (!fastPathsOn()) return sumIntervals(parts.map((p) => p.interval));
+  const values = new ExactSum();
+  const widths = new ExactSum();
+  const slow: Interval[] = [];
+  for (const p of parts) {
+    if (!p.num.fast) {
+      slow.push(p.interval);
+      continue;
+    }
+    values.add(p.num);
+    const w = p.widthDigits();
+    if (w !== null) widths.addDigits(w.m, w.k);
+  }
+  const v = values.value();
+  const w = widths.value();
+  const rest = sumIntervals(slow);
+  return { lo: v.minus(w).plus(rest.lo), hi: v.plus(w).plus(rest.hi) };
 }

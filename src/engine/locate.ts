@@ -126,7 +126,7 @@ export function classifyRow(view: SheetView, row: number, columns: Partial<Recor
   const firstAmount = amountCols.length ? Math.min(...amountCols) : view.colCount;
   let anything = false;
   for (let col = 0; col < view.colCount; col++) {
-    if (view.content(row, col).kind !== 'empty') {
+    if (!view.isEmpty(row, col)) {
       anything = true;
       break;
     }
@@ -140,12 +140,12 @@ export function classifyRow(view: SheetView, row: number, columns: Partial<Recor
     if (SUBTOTAL_LABEL.test(t) && t.length <= 12) return 'subtotal';
   }
   const name = columns.name !== undefined ? compact(view.text(row, columns.name)) : '';
-  const hasAmount = amountCols.some((c) => view.content(row, c).kind !== 'empty');
+  const hasAmount = amountCols.some((c) => !view.isEmpty(row, c));
   if (!hasAmount && NOTE_LABEL.test(name === '' ? compact(firstText(view, row)) : name)) return 'note';
   if (!hasAmount && name === '' && /^(单位[:：]|金额单位)/.test(compact(firstText(view, row)))) return 'note';
   // A row with nothing in the name and amount columns holds no project (e.g. a stray number in 序号).
   const fieldCols = [columns.name, ...amountCols].filter((c): c is number => c !== undefined);
-  if (fieldCols.every((c) => view.content(row, c).kind === 'empty')) return 'blank';
+  if (fieldCols.every((c) => view.isEmpty(row, c))) return 'blank';
   return 'project';
 }
 

@@ -1,4 +1,5 @@
-import { D, type Dec, formatFixed, formatRate, toWan } from './money';
+import { type Dec, formatFixed, formatRate } from './money';
+import { amountWanText, rateVsFull, rowRatePercent } from './rates';
 import { isPlaceholder } from './text';
 import {
   type CategoryFigures,
@@ -38,6 +39,12 @@ function wan(d: Dec): string {
 
 function pct(rate: Dec | null): string {
   return rate === null ? '—（预算为0）' : `${formatRate(rate)}%`;
+}
+
+/** A project's rate as `pct(row.rate)` writes it. */
+function rowPct(row: ProjectRow): string {
+  const p = rowRatePercent(row);
+  return p === null ? '—（预算为0）' : `${p}%`;
 }
 
 function holdsMoney(c: CategoryFigures): boolean {
@@ -110,7 +117,7 @@ function purpose(content: string): string {
 }
 
 function reasonSentence(rows: ProjectRow[]): string {
-  const below = rows.filter((r) => r.rate !== null && r.rate.lt(1));
+  const below = rows.filter((r) => (rateVsFull(r) ?? 0) < 0);
   const reasons = [...new Set(below.map((r) => r.reason).filter((r) => !isPlaceholder(r)))].map((r) => r.replace(/[。；;\s]+$/, ''));
   if (reasons.length === 0) return '';
   return `执行率未达到100%的原因：${reasons.join('；')}。`;
@@ -130,24 +137,24 @@ function transferParagraphs(rows: ProjectRow[], unit: Unit): string[] {
       groups.push(fresh);
     }
   }
-  const wanOf = (row: ProjectRow, key: 'budget' | 'executed'): Dec => {
+  const wanOf = (row: ProjectRow, key: 'budget' | 'executed'): string => {
     const a = row[key];
-    return a === undefined ? new D(0) : toWan(a.value, unit);
+    return `${a === undefined ? '0.00' : amountWanText(a, unit)}万元`;
   };
   return groups.map((group, i) => {
     const intro = group
-      .map((r) => `${r.name}${r.docNumber ? `（${r.docNumber}）` : ''}专项资金${wan(wanOf(r, 'budget'))}（${natureOf(r)}）`)
+      .map((r) => `${r.name}${r.docNumber ? `（${r.docNumber}）` : ''}专项资金${wanOf(r, 'budget')}（${natureOf(r)}）`)
       .join('及');
     const contents = [...new Set(group.map((r) => r.content).filter((c) => c !== ''))];
     const use = purpose(contents.join('；'));
     let spending: string;
     if (group.length === 1) {
       const r = group[0];
-      spending = `实际支出资金${wan(wanOf(r, 'executed'))}，预算执行率${pct(r.rate)}。`;
+      spending = `实际支出资金${wanOf(r, 'executed')}，预算执行率${rowPct(r)}。`;
     } else {
-      const amounts = group.map((r) => wan(wanOf(r, 'executed')));
-      const rates = group.map((r) => pct(r.rate));
-      const allFull = group.every((r) => r.rate !== null && r.rate.eq(1));
+      const amounts = group.map((r) => wanOf(r, 'executed'));
+      const rates = group.map((r) => rowPct(r));
+      const allFull = group.every((r) => rateVsFull(r) === 0);
       const count = group.length === 2 ? '两' : String(group.length);
       spending =
         `${count}项目实际支出资金分别为${joinAnd(amounts)}，` +
@@ -183,7 +190,7 @@ function closing(f: Figures, rows: ProjectRow[], thresholdPercent: number): stri
   if (low.length === 0) {
     return `${targets}无预算执行率低于${thresholdPercent}%的项目，预算完成情况较好。下一年度，我们将在保持的基础上进一步提高预算执行率，做好下一年度的工作。`;
   }
-  const names = low.map((r) => `“${r.name}”（${pct(r.rate)}）`).join('、');
+  const names = low.map((r) => `“${r.name}”（${rowPct(r)}）`).join('、');
   const unexplained = low.filter((r) => isPlaceholder(r.reason)).length;
   const reasons =
     unexplained === 0 ? '均已说明偏差原因' : `其中${unexplained}个项目尚未说明偏差原因，需补充说明并提出改进措施`;

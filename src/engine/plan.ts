@@ -1,7 +1,6 @@
-import { executionScore } from './figures';
 import { columnLetter, quoteSheetName, type WorkbookGrid } from './grid';
 import { issueMessage, severityName } from './i18n';
-import { D, type Dec, formatRate, toWan } from './money';
+import { D, type Dec, formatRate } from './money';
 import {
   type Analysis,
   type Amount,
@@ -17,6 +16,7 @@ import {
   type WritePlan,
 } from './types';
 import { SEVERITY } from './validate';
+import { amountWanValue, rowRateValue, rowScoreValue } from './rates';
 
 /** Excel refuses formulas longer than 8,192 characters; stay well below. */
 const MAX_FORMULA_LENGTH = 8000;
@@ -44,6 +44,10 @@ const num = (value: Dec | number, style: CellStyle = 'money'): PlanCell => {
   const text = typeof value === 'number' ? String(value) : value.toFixed();
   return Number.isFinite(Number(text)) ? { t: 'number', value: text, style } : { t: 'text', text, style };
 };
+
+/** A number cell from a decimal's text; a value no spreadsheet cell can hold is written as text. */
+const numText = (value: string, style: CellStyle): PlanCell =>
+  Number.isFinite(Number(value)) ? { t: 'number', value, style } : { t: 'text', text: value, style };
 
 /**
  * Plans the sheets the tool owns: what to write, where, and what to remove.
@@ -135,6 +139,27 @@ function moneyCell(analysis: Analysis, field: 'budget' | 'executed', rows: Proje
     if (formula) return { t: 'formula', formula, value: value.toFixed(), style };
   }
   return num(value, style);
+}
+
+/**
+ * One project's amount cell: a formula referring to its source cell where that holds a number,
+ * else the value (what `moneyCell` gives for one row, without building a sum).
+ */
+function rowMoneyCells(analysis: Analysis): (field: 'budget' | 'executed', row: number, amount: Amount) => PlanCell {
+  const q = quoteSheetName(analysis.layout.sheet);
+  const divisor = unitDivisor(analysis);
+  const suffix = divisor === 1 ? '' : `/${divisor}`;
+  const { budget, executed } = analysis.layout.columnIndex;
+  const prefix = {
+    budget: budget === undefined ? null : `=${q}!${columnLetter(budget)}`,
+    executed: executed === undefined ? null : `=${q}!${columnLetter(executed)}`,
+  };
+  return (field, row, amount) => {
+    const value = amountWanValue(amount, analysis.layout.unit);
+    const start = prefix[field];
+    if (start !== null && amount.numeric) return { t: 'formula', formula: `${start}${row}${suffix}`, value, style: 'money' };
+    return numText(value, 'money');
+  };
 }
 
 /** A rate cell computed in the sheet from the budget and executed cells beside it. */
@@ -262,9 +287,10 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
       (h) => text(h, 'header'),
     ),
   );
+  const projectMoney = rowMoneyCells(analysis);
   rows.forEach((p, i) => {
     const rr = cells.length + 1;
-    const score = executionScore(p.rate);
+    const score = rowScoreValue(p);
     line([
       num(i + 1, 'integer'),
       text(p.name, 'wrap'),
@@ -272,10 +298,10 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
       text(p.category),
       text(p.level),
       text(p.office),
-      p.budget ? moneyCell(analysis, 'budget', [p], toWan(p.budget.value, layout.unit)) : empty('money'),
-      p.executed ? moneyCell(analysis, 'executed', [p], toWan(p.executed.value, layout.unit)) : empty('money'),
-      rateCell(`G${rr}`, `H${rr}`, p.rate),
-      score === null ? text('—') : num(score, 'money'),
+      p.budget ? projectMoney('budget', p.row, p.budget) : empty('money'),
+      p.executed ? projectMoney('executed', p.row, p.executed) : empty('money'),
+      { t: 'formula', formula: `=IF(G${rr}=0,"—",H${rr}/G${rr})`, value: rowRateValue(p), style: 'percent' },
+      score === null ? text('—') : numText(score, 'money'),
       text(p.reason, 'wrap'),
       num(p.row, 'integer'),
     ]);
@@ -317,7 +343,7 @@ function narrativeSheet(name: string, analysis: Analysis, unchecked: boolean): S
   cells.push([]);
   const rowHeights: Record<number, number> = {};
   for (const paragraph of analysis.narrative) {
-    rowHeights[cells.length] = Math.max(1, Math.ceil([...paragraph].length / 32)) * 16 + 6;
+    rowHeights[cells.length] = Math.max(1, Math.ceil(codePoints(paragraph) / 32)) * 16 + 6;
     cells.push([text(paragraph, 'paragraph')]);
   }
   return { role: 'narrative', name, cells, columnWidths: [68], merges: [], rowHeights };
@@ -366,4 +392,20 @@ function issuesSheet(name: string, analysis: Analysis, lang: Lang, blocking: boo
     freezeRows: 4,
     landscape: true,
   };
+}
+
+/** The number of code points of a text (a surrogate pair counts once), without splitting it. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }

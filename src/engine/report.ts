@@ -1,6 +1,6 @@
-import { executionScore } from './figures';
 import { issueMessage } from './i18n';
-import { type Dec, formatFixed, formatRate, toWan } from './money';
+import { type Dec, formatFixed, formatRate } from './money';
+import { amountWanText, rowRatePercent, rowScoreText } from './rates';
 import {
   type Analysis,
   type Field,
@@ -55,7 +55,6 @@ const money = (d: Dec): string => formatFixed(d);
 /** The analysis as the plain JSON object the command line prints and the task pane shows. */
 export function toReport(analysis: Analysis, file: string, lang: Lang): Report {
   const { layout, figures } = analysis;
-  const wan = (d: Dec | undefined): string | null => (d === undefined ? null : money(toWan(d, layout.unit)));
   return {
     file,
     sheet: layout.sheet,
@@ -65,22 +64,19 @@ export function toReport(analysis: Analysis, file: string, lang: Lang): Report {
     year: layout.year,
     department: layout.department,
     projects: figures.projects,
-    rows: analysis.rows.map((r) => {
-      const score = executionScore(r.rate);
-      return {
-        row: r.row,
-        name: r.name,
-        docNumber: r.docNumber,
-        category: r.category,
-        level: r.level,
-        office: r.office,
-        budget: wan(r.budget?.value),
-        executed: wan(r.executed?.value),
-        rate: formatRate(r.rate),
-        score: score === null ? null : formatFixed(score),
-        reason: r.reason,
-      };
-    }),
+    rows: analysis.rows.map((r) => ({
+      row: r.row,
+      name: r.name,
+      docNumber: r.docNumber,
+      category: r.category,
+      level: r.level,
+      office: r.office,
+      budget: r.budget ? amountWanText(r.budget, layout.unit) : null,
+      executed: r.executed ? amountWanText(r.executed, layout.unit) : null,
+      rate: rowRatePercent(r),
+      score: rowScoreText(r),
+      reason: r.reason,
+    })),
     totals: { budget: money(figures.budget), executed: money(figures.executed), rate: formatRate(figures.rate) },
     byCategory: figures.byCategory.map((c) => {
       const byLevel: Record<string, { budget: string; executed: string }> = {};

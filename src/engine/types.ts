@@ -1,4 +1,4 @@
-import type { Interval } from './interval';
+import type { Interval, Quantity } from './interval';
 import type { Dec } from './money';
 
 /** Stable issue codes: a contract with users, fixtures and the add-in. Never rename one. */
@@ -110,10 +110,12 @@ export interface AnalyzeOptions {
  * `interval` bounds the true value (exact, or ± half a unit of the last displayed digit).
  */
 export interface Amount {
-  value: Dec;
-  interval: Interval;
+  readonly value: Dec;
+  readonly interval: Interval;
   /** The cell held a real number (not text), so a formula may refer to it. */
-  numeric: boolean;
+  readonly numeric: boolean;
+  /** The value and its display, for the fast checks (value and interval are made from it on demand). */
+  readonly q: Quantity;
 }
 
 export interface ProjectRow {
@@ -134,8 +136,11 @@ export interface ProjectRow {
   budget?: Amount;
   executed?: Amount;
   initialBudget?: Amount;
-  /** executed ÷ budget at full precision; null when the budget is 0 or either is missing. */
-  rate: Dec | null;
+  /**
+   * executed ÷ budget at full precision; null when the budget is 0 or either is missing.
+   * Computed when first read: checks and sums go through the amounts' fast paths (rates.ts).
+   */
+  readonly rate: Dec | null;
 }
 
 /** Where the table is and how it reads. */

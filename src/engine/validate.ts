@@ -2,9 +2,11 @@ import { normaliseCategory, normaliseLevel } from './categories';
 import type { CellContent, SheetView } from './cells';
 import { cellAddress, parseCellAddress } from './grid';
 import { HEADER_SYNONYMS } from './headers';
-import { type Interval, exceeds, meet, quotientInterval, scaleInterval, sumIntervals } from './interval';
+import { type Interval, type Quantity, exceeds, exceedsFast, meet, quotientInterval, rateMeetsFast, scaleInterval, sumQuantities } from './interval';
 import type { Located } from './locate';
 import { D, type Dec, formatFixed, formatRate } from './money';
+import { ExactSum, Num, approxOf, decide, mul } from './num';
+import { CellAmount, ProjectRecord, rateBelow, threshold as thresholdOf } from './rates';
 import { compact, isPlaceholder, isValidDocNumber, normaliseDocNumber, tidy } from './text';
 import {
   type Amount,
@@ -75,10 +77,10 @@ function readAmount(log: IssueLog, content: CellContent, row: number, col: numbe
       log.add('not-a-number', row, col, { field, text: content.value ? 'TRUE' : 'FALSE' });
       return { ok: false, blank: false };
     case 'text-number':
-      log.add('text-number', row, col, { field, text: content.text, value: content.value.toFixed() });
-      return { ok: true, amount: { value: content.value, interval: content.interval, numeric: false } };
+      log.add('text-number', row, col, { field, text: content.text, value: content.q.num.toFixed() });
+      return { ok: true, amount: new CellAmount(content.q, false) };
     case 'number':
-      return { ok: true, amount: { value: content.value, interval: content.interval, numeric: true } };
+      return { ok: true, amount: new CellAmount(content.q, true) };
   }
 }
 
@@ -89,12 +91,23 @@ function rateColumnIsPercent(loc: Located): boolean {
   if (loc.ratePercentHeader) return true;
   for (const row of loc.projectRows) {
     const c = loc.view.content(row, col);
-    if (c.kind === 'number' && !c.percentFormat && c.value.abs().gt(2)) return true;
+    if (c.kind === 'number' && !c.percentFormat && Math.abs(c.q.num.d) > 2) return true;
   }
   return false;
 }
 
-/** The reported rate as a fraction interval, or undefined when the cell is unusable (logged). */
+/** A reported rate: the cell's quantity, and whether it is in percent (÷ 100 gives the fraction). */
+interface ReportedRate {
+  q: Quantity;
+  percent: boolean;
+}
+
+/** The reported rate's fraction interval (the exact path). */
+function reportedInterval(r: ReportedRate): Interval {
+  return r.percent ? scaleInterval(r.q.interval, new D(1).div(HUNDRED)) : r.q.interval;
+}
+
+/** The reported rate, or undefined when the cell is unusable (logged). */
 function readRate(
   log: IssueLog,
   content: CellContent,
@@ -102,7 +115,7 @@ function readRate(
   col: number,
   percentColumn: boolean,
   budgetNonZero: boolean,
-): Interval | undefined {
+): ReportedRate | undefined {
   switch (content.kind) {
     case 'empty':
       return undefined;
@@ -116,16 +129,20 @@ function readRate(
     case 'boolean':
       log.add('not-a-number', row, col, { field: 'rate', text: content.value ? 'TRUE' : 'FALSE' });
       return undefined;
-    case 'text-number': {
-      log.add('text-number', row, col, { field: 'rate', text: content.text, value: content.value.toFixed() });
-      const asPercent = content.percent || percentColumn;
-      return asPercent ? scaleInterval(content.interval, new D(1).div(HUNDRED)) : content.interval;
-    }
-    case 'number': {
-      const asPercent = !content.percentFormat && percentColumn;
-      return asPercent ? scaleInterval(content.interval, new D(1).div(HUNDRED)) : content.interval;
-    }
+    case 'text-number':
+      log.add('text-number', row, col, { field: 'rate', text: content.text, value: content.q.num.toFixed() });
+      return { q: content.q, percent: content.percent || percentColumn };
+    case 'number':
+      return { q: content.q, percent: !content.percentFormat && percentColumn };
   }
+}
+
+/** Whether a reported rate meets what executed ÷ budget can be (budget above 0); fast where doubles can tell. */
+function rateMeets(reported: ReportedRate, executed: Amount, budget: Amount): boolean {
+  const fast = rateMeetsFast(reported.q, reported.percent, executed.q, budget.q);
+  if (fast !== undefined) return fast;
+  const computed = quotientInterval(executed.interval, budget.interval);
+  return !computed || meet(reportedInterval(reported), computed);
 }
 
 function percentText(fraction: Dec): string {
@@ -164,16 +181,15 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
   if (REQUIRED_FIELDS.some((f) => columns[f] === undefined)) return { rows: [], issues: sortIssues(log.issues) };
 
   const percentColumn = rateColumnIsPercent(loc);
-  const threshold = new D(thresholdPercent).div(HUNDRED);
-  const rows: ProjectRow[] = [];
+  const threshold = thresholdOf(thresholdPercent);
+  const rows: ProjectRecord[] = [];
   const seen = new Map<string, number>();
 
   const text = (row: number, field: Field): string => {
     const col = columns[field];
     if (col === undefined) return '';
     // Text fields merged down over several projects (a category for a group) apply to each.
-    const [r, c] = view.origin(row, col);
-    return tidy(view.text(r, c));
+    return tidy(view.originText(row, col));
   };
 
   for (const row of loc.projectRows) {
@@ -193,63 +209,84 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
     const budget = budgetRead.ok ? budgetRead.amount : undefined;
     const executed = executedRead.ok ? executedRead.amount : undefined;
     let amountsSound = budget !== undefined && executed !== undefined;
-    if (budget && budget.value.isNegative() && !budget.value.isZero()) {
-      log.add('negative-amount', row, budgetCol, { field: 'budget', value: budget.value.toFixed() });
+    if (budget && budget.q.num.isNegative()) {
+      log.add('negative-amount', row, budgetCol, { field: 'budget', value: budget.q.num.toFixed() });
       amountsSound = false;
     }
-    if (executed && executed.value.isNegative() && !executed.value.isZero()) {
-      log.add('negative-amount', row, executedCol, { field: 'executed', value: executed.value.toFixed() });
+    if (executed && executed.q.num.isNegative()) {
+      log.add('negative-amount', row, executedCol, { field: 'executed', value: executed.q.num.toFixed() });
       amountsSound = false;
     }
 
-    let rate: Dec | null = null;
+    let hasRate = false;
     if (amountsSound && budget && executed) {
-      if (budget.value.isZero()) {
-        if (executed.value.gt(0)) {
-          log.add('zero-budget', row, budgetCol, { executed: executed.value.toFixed() });
+      if (budget.q.num.isZero()) {
+        if (executed.q.num.isPositive()) {
+          log.add('zero-budget', row, budgetCol, { executed: executed.q.num.toFixed() });
           amountsSound = false;
         }
       } else {
-        rate = executed.value.div(budget.value);
-        if (exceeds(executed.interval, budget.interval)) {
-          log.add('over-execution', row, executedCol, { budget: budget.value.toFixed(), executed: executed.value.toFixed() });
-        }
-      }
-    }
-
-    if (columns.rate !== undefined) {
-      const budgetNonZero = budget !== undefined && !budget.value.isZero();
-      const reported = readRate(log, view.content(row, columns.rate), row, columns.rate, percentColumn, budgetNonZero);
-      if (reported && amountsSound && budget && executed && budgetNonZero && rate !== null) {
-        const computed = quotientInterval(executed.interval, budget.interval);
-        if (computed && !meet(reported, computed)) {
-          log.add('rate-mismatch', row, columns.rate, { reported: percentText(midpoint(reported)), computed: percentText(rate) });
+        hasRate = true;
+        if (exceedsFast(executed.q, budget.q) ?? exceeds(executed.interval, budget.interval)) {
+          log.add('over-execution', row, executedCol, { budget: budget.q.num.toFixed(), executed: executed.q.num.toFixed() });
         }
       }
     }
 
     const reason = text(row, 'reason');
-    if (amountsSound && rate !== null && rate.lt(threshold) && isPlaceholder(reason)) {
+    const docNumber = text(row, 'docNumber');
+    const categoryRaw = text(row, 'category');
+    const levelRaw = text(row, 'level');
+    const category = normaliseCategory(categoryRaw);
+    let level = normaliseLevel(levelRaw);
+    const project = new ProjectRecord(
+      {
+        row: row + 1,
+        name,
+        docNumber,
+        category: category ?? UNRECOGNISED,
+        categoryRaw,
+        level: UNRECOGNISED,
+        levelRaw,
+        office: text(row, 'office'),
+        reason,
+        content: text(row, 'content'),
+        outcome: text(row, 'outcome'),
+        budget,
+        executed,
+        initialBudget,
+      },
+      amountsSound && hasRate,
+    );
+
+    if (columns.rate !== undefined) {
+      const budgetNonZero = budget !== undefined && !budget.q.num.isZero();
+      const reported = readRate(log, view.content(row, columns.rate), row, columns.rate, percentColumn, budgetNonZero);
+      if (reported && amountsSound && budget && executed && budgetNonZero && hasRate && !rateMeets(reported, executed, budget)) {
+        log.add('rate-mismatch', row, columns.rate, {
+          reported: percentText(midpoint(reportedInterval(reported))),
+          computed: percentText(project.rate as Dec),
+        });
+      }
+    }
+
+    if (project.hasRate && rateBelow(project, threshold) && isPlaceholder(reason)) {
       const col = columns.reason ?? columns.rate ?? executedCol;
       log.add('low-execution-unexplained', row, col, {
         name,
-        rate: percentText(rate),
+        rate: percentText(project.rate as Dec),
         threshold: String(thresholdPercent),
       });
     }
 
-    const docNumber = text(row, 'docNumber');
     if (docNumber !== '' && !isValidDocNumber(docNumber)) {
       log.add('invalid-doc-number', row, columns.docNumber as number, { text: docNumber });
     }
 
-    const categoryRaw = text(row, 'category');
-    const category = normaliseCategory(categoryRaw);
     if (category === UNRECOGNISED) log.add('unknown-fund-category', row, columns.category as number, { text: categoryRaw });
-    const levelRaw = text(row, 'level');
-    let level = normaliseLevel(levelRaw);
     if (level === UNRECOGNISED) log.add('unknown-fund-level', row, columns.level as number, { text: levelRaw });
     if (level === null) level = category === '本级财政资金' ? '本级' : UNRECOGNISED;
+    project.level = level;
 
     if (name !== '') {
       const key = `${compact(name)}\u0000${normaliseDocNumber(docNumber)}`;
@@ -258,23 +295,7 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
       else seen.set(key, row);
     }
 
-    rows.push({
-      row: row + 1,
-      name,
-      docNumber,
-      category: category ?? UNRECOGNISED,
-      categoryRaw,
-      level,
-      levelRaw,
-      office: text(row, 'office'),
-      reason,
-      content: text(row, 'content'),
-      outcome: text(row, 'outcome'),
-      budget,
-      executed,
-      initialBudget,
-      rate: amountsSound ? rate : null,
-    });
+    rows.push(project);
   }
 
   checkMagnitudes(log, loc, rows);
@@ -282,14 +303,11 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
   return { rows, issues: sortIssues(log.issues) };
 }
 
-function median(values: Dec[]): Dec {
-  // Ordered by the doubles, ties by the decimals: exact (rounding to a double never reverses an
-  // order), and it spares n log n decimal comparisons, 2 s of a 100,000-row check.
-  const keyed = values.map((v) => ({ v, n: v.toNumber() }));
-  keyed.sort((a, b) => a.n - b.n || a.v.comparedTo(b.v));
-  const sorted = keyed.map((k) => k.v);
+function median(values: Num[]): Dec {
+  // Ordered by the doubles (exact for values of 15 digits or fewer: see num.ts), else by the decimals.
+  const sorted = [...values].sort((a, b) => a.d - b.d || Num.compare(a, b));
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : sorted[mid - 1].plus(sorted[mid]).div(2);
+  return sorted.length % 2 === 1 ? sorted[mid].value : sorted[mid - 1].value.plus(sorted[mid].value).div(2);
 }
 
 function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void {
@@ -297,16 +315,24 @@ function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void 
   for (const field of fields) {
     const col = loc.columns[field];
     if (col === undefined) continue;
-    const positives = rows.map((r) => r[field]?.value).filter((v): v is Dec => v !== undefined && v.gt(0));
+    const positives: Num[] = [];
+    for (const r of rows) {
+      const n = r[field]?.q.num;
+      if (n !== undefined && n.isPositive()) positives.push(n);
+    }
     if (positives.length < MAGNITUDE_MIN_VALUES) continue;
     const m = median(positives);
     const limit = m.times(MAGNITUDE_FACTOR);
+    const limitNum = Num.fromDec(m);
+    const limitApprox = limitNum.fast ? mul(approxOf(limitNum), { v: MAGNITUDE_FACTOR, err: 0 }) : null;
     for (const r of rows) {
-      const v = r[field]?.value;
-      if (v !== undefined && v.gt(0) && v.gte(limit)) {
+      const n = r[field]?.q.num;
+      if (n === undefined || !n.isPositive()) continue;
+      const c = limitApprox && n.fast ? decide(approxOf(n), limitApprox) : undefined;
+      if (c === undefined ? n.value.gte(limit) : c >= 0) {
         log.add('suspicious-magnitude', r.row - 1, col, {
           field,
-          value: v.toFixed(),
+          value: n.toFixed(),
           median: formatFixed(m),
           times: String(MAGNITUDE_FACTOR),
           unit: loc.unit,
@@ -329,25 +355,31 @@ function checkTotals(log: IssueLog, loc: Located, rows: ProjectRow[], percentCol
     // A project whose amount is unusable makes the sum unknowable; its own issue says why.
     const complete = parts.every((p) => p !== undefined) || (field === 'initialBudget' && parts.some((p) => p !== undefined));
     if (!complete) continue;
-    const sum = sumIntervals(parts.flatMap((p) => (p ? [p.interval] : [])));
+    const sum = sumQuantities(parts.flatMap((p) => (p ? [p.q] : [])));
     if (field !== 'initialBudget') sums[field] = sum;
     if (read.ok && !meet(read.amount.interval, sum)) {
       log.add('total-mismatch', row, col, {
         field,
-        reported: read.amount.value.toFixed(),
+        reported: read.amount.q.num.toFixed(),
         computed: formatFixed(midpoint(sum), 4).replace(/\.?0+$/, ''),
       });
     }
   }
   const rateCol = loc.columns.rate;
   if (rateCol !== undefined && sums.budget && sums.executed && rows.every((r) => r.budget && r.executed)) {
-    const totalBudget = rows.reduce((s, r) => s.plus((r.budget as Amount).value), new D(0));
-    const totalExecuted = rows.reduce((s, r) => s.plus((r.executed as Amount).value), new D(0));
+    const budgetSum = new ExactSum();
+    const executedSum = new ExactSum();
+    for (const r of rows) {
+      budgetSum.add((r.budget as Amount).q.num);
+      executedSum.add((r.executed as Amount).q.num);
+    }
+    const totalBudget = budgetSum.value();
+    const totalExecuted = executedSum.value();
     const reported = readRate(log, view.content(row, rateCol), row, rateCol, percentColumn, !totalBudget.isZero());
     const computed = quotientInterval(sums.executed, sums.budget);
-    if (reported && computed && !totalBudget.isZero() && !meet(reported, computed)) {
+    if (reported && computed && !totalBudget.isZero() && !meet(reportedInterval(reported), computed)) {
       log.add('rate-mismatch', row, rateCol, {
-        reported: percentText(midpoint(reported)),
+        reported: percentText(midpoint(reportedInterval(reported))),
         computed: percentText(totalExecuted.div(totalBudget)),
       });
     }

@@ -1,0 +1,153 @@
+/**
+ * Project rows and their rates, with the fast paths of num.ts: a rate is divided out in
+ * decimal.js only when a check too close to call, or a caller, asks for it.
+ */
+import { type Quantity, QuantityHolder } from './interval';
+import { D, type Dec, formatFixed, formatRate, toWan } from './money';
+import { type Approx, Num, approxOf, decide, digits15, digitsToString, div, fastPathsOn, formatDigits, mul } from './num';
+import type { Amount, ProjectRow, Unit } from './types';
+
+/** Places the decimal point moves to turn the unit into 万元. */
+export const WAN_SHIFT: Record<Unit, number> = { 元: 4, 千元: 1, 万元: 0 };
+
+/** An amount read from a cell; value and interval are made from its quantity on demand. */
+export class CellAmount extends QuantityHolder implements Amount {
+  constructor(
+    readonly q: Quantity,
+    readonly numeric: boolean,
+  ) {
+    super();
+  }
+}
+
+/** What a project row holds besides its rate. */
+export type ProjectFields = Omit<ProjectRow, 'rate'>;
+
+// The class takes the fields' declarations from this interface (assigned in the constructor).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ProjectRecord extends ProjectFields {}
+
+/** A project row whose rate (executed ÷ budget) is divided out when first read. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class ProjectRecord implements ProjectRow {
+  /** Whether the row has a rate: both amounts sound and the budget not 0. */
+  readonly hasRate: boolean;
+  private exactRate: Dec | null | undefined;
+
+  constructor(fields: ProjectFields, hasRate: boolean) {
+    Object.assign(this, fields);
+    this.hasRate = hasRate && fields.budget !== undefined && fields.executed !== undefined;
+  }
+
+  get rate(): Dec | null {
+    if (this.exactRate === undefined) {
+      this.exactRate = this.hasRate ? (this.executed as Amount).value.div((this.budget as Amount).value) : null;
+    }
+    return this.exactRate;
+  }
+}
+
+function hasRate(row: ProjectRow): boolean {
+  return row instanceof ProjectRecord ? row.hasRate : row.rate !== null;
+}
+
+/** executed ÷ budget as a double with its error bound; null without a fast form. */
+function rateApprox(row: ProjectRow): Approx | null {
+  if (!hasRate(row) || !row.budget || !row.executed) return null;
+  const b = row.budget.q.num;
+  const e = row.executed.q.num;
+  if (!b.fast || !e.fast) return null;
+  return div(approxOf(e), approxOf(b));
+}
+
+/** The threshold as a fraction, exact and fast: 90 → 0.9. */
+export interface Threshold {
+  fraction: Dec;
+  approx: Approx;
+}
+
+export function threshold(percent: number): Threshold {
+  const fraction = new D(percent).div(100);
+  const n = Num.fromDec(fraction);
+  return { fraction, approx: n.fast ? approxOf(n) : { v: fraction.toNumber(), err: Infinity } };
+}
+
+/** Whether the row has a rate below the threshold: `rate !== null && rate.lt(t)`, exactly. */
+export function rateBelow(row: ProjectRow, t: Threshold): boolean {
+  if (!hasRate(row)) return false;
+  const a = rateApprox(row);
+  const c = a ? decide(a, t.approx) : undefined;
+  if (c !== undefined) return c < 0;
+  return (row.rate as Dec).lt(t.fraction);
+}
+
+/** The rate against 100%: -1, 0 or 1 (executed against budget, the budget being above 0); null without a rate. */
+export function rateVsFull(row: ProjectRow): number | null {
+  if (!hasRate(row)) return null;
+  return Num.compare((row.executed as Amount).q.num, (row.budget as Amount).q.num);
+}
+
+/** round-half-up(rate × 10^pow) when doubles can tell it, for a rate ≥ 0. */
+function roundedRate(row: ProjectRow, pow: number): number | undefined {
+  const a = rateApprox(row);
+  if (!a || !(a.v >= 0)) return undefined;
+  const y = mul(a, { v: 10 ** pow, err: 0 });
+  const lo = Math.floor(y.v - y.err + 0.5);
+  const hi = Math.floor(y.v + y.err + 0.5);
+  return lo === hi && lo >= 0 && Number.isSafeInteger(lo) ? lo : undefined;
+}
+
+/** `formatRate(row.rate)`: percent with 2 decimals, half up; null without a rate. */
+export function rowRatePercent(row: ProjectRow): string | null {
+  if (!hasRate(row)) return null;
+  const n = roundedRate(row, 4);
+  return n !== undefined ? formatDigits({ neg: false, m: n, k: 2 }, 2) : formatRate(row.rate);
+}
+
+/** `formatFixed(executionScore(row.rate))`: 10 × rate capped at 10, 2 decimals; null without a rate. */
+export function rowScoreText(row: ProjectRow): string | null {
+  if (!hasRate(row)) return null;
+  if ((rateVsFull(row) as number) >= 0) return '10.00';
+  const n = roundedRate(row, 3);
+  if (n !== undefined) return formatDigits({ neg: false, m: n, k: 2 }, 2);
+  const score = (row.rate as Dec).times(10);
+  return formatFixed(score.gt(10) ? new D(10) : score);
+}
+
+/** 15 significant digits of a double, as a cell value. */
+function doubleText(x: number): string {
+  return digitsToString(digits15(x));
+}
+
+/**
+ * The rate as the spreadsheet computes it from the two cells (a double, 15 significant digits):
+ * a formula's cached value. '—' without a rate.
+ */
+export function rowRateValue(row: ProjectRow): string {
+  if (!hasRate(row)) return '—';
+  const x = (row.executed as Amount).q.num.d / (row.budget as Amount).q.num.d;
+  // Past the doubles' range (a budget of 1e-320): the exact quotient.
+  return Number.isFinite(x) && x !== 0 ? doubleText(x) : (row.rate as Dec).toFixed();
+}
+
+/** The execution score (10 × rate, at most 10) as a cell value; null without a rate. */
+export function rowScoreValue(row: ProjectRow): string | null {
+  if (!hasRate(row)) return null;
+  if ((rateVsFull(row) as number) >= 0) return '10';
+  const x = (10 * (row.executed as Amount).q.num.d) / (row.budget as Amount).q.num.d;
+  return Number.isFinite(x) && x !== 0 ? doubleText(Math.min(x, 10)) : (row.rate as Dec).times(10).toFixed();
+}
+
+/** An amount in 万元 written in full, for a cell value (Decimal#toFixed() of toWan). */
+export function amountWanValue(amount: Amount, unit: Unit): string {
+  const n = amount.q.num;
+  if (n.hasDigits && fastPathsOn()) return digitsToString({ neg: n.neg, m: n.m, k: n.k + WAN_SHIFT[unit] });
+  return toWan(amount.value, unit).toFixed();
+}
+
+/** An amount in 万元 with 2 decimals, half up (formatFixed of toWan). */
+export function amountWanText(amount: Amount, unit: Unit): string {
+  const n = amount.q.num;
+  if (n.hasDigits && fastPathsOn()) return formatDigits({ neg: n.neg, m: n.m, k: n.k + WAN_SHIFT[unit] }, 2);
+  return formatFixed(toWan(amount.value, unit));
+}
