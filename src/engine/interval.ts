@@ -12,7 +12,7 @@
  */
 import Decimal from 'decimal.js';
 import { D, Dec, decimalPlaces } from './money';
-import { type Approx, type Digits, ExactSum, Num, add, approxOf, approxPow, decide, div, fastPathsOn, mul, sub } from './num';
+import { type Digits, ExactSum, Num, fastPathsOn, pow10 } from './num';
 
 /** A closed interval [lo, hi] of decimals. */
 export interface Interval {
@@ -272,16 +272,15 @@ export class Quantity {
     return { neg: false, m: 5, k: this.shown + 1 };
   }
 
-  /** The interval's ends as doubles with error bounds; null when the value has no fast form. */
-  bounds(): [Approx, Approx] | null {
+  /**
+   * The interval's half-width as a double (0 for none; relative error ≤ 2^-53 from the one
+   * rounding of 10^p); NaN when the value has no fast form.
+   */
+  halfWidth(): number {
     const num = this.num;
-    if (!num.fast) return null;
-    const x = approxOf(num);
-    const place = num.lastDigitPlace();
-    let width: Approx | null;
-    if (this.shown === null || place > this.shown) width = this.fromDouble && !num.isZero() ? approxPow(1, num.exponent() - 14) : null;
-    else width = approxPow(5, -this.shown - 1);
-    return width === null ? [x, x] : [sub(x, width), add(x, width)];
+    if (!num.fast) return NaN;
+    if (this.shown === null || num.lastDigitPlace() > this.shown) return this.fromDouble && !num.isZero() ? pow10(num.exponent() - 14) : 0;
+    return 5 * pow10(-this.shown - 1);
   }
 }
 
@@ -296,30 +295,34 @@ export abstract class QuantityHolder {
   }
 }
 
+// The fast checks below work on plain doubles, no object per operation: each value, width and
+// operation result is within U of its own magnitude (one rounding, 2^-53, taken twice over for
+// the rounding of the bounds' own sums), so an expression's error is bounded by U times the sum
+// of the magnitudes it went through. Values so small that doubles lose relative precision
+// (below 1e-290) and non-finite ones are never decided here.
+const U = 2 ** -52;
+const TINY = 1e-290;
+
+function usable(...xs: number[]): boolean {
+  for (const x of xs) if (!(Math.abs(x) < Infinity) || (x !== 0 && Math.abs(x) < TINY)) return false;
+  return true;
+}
+
 /** `exceeds(a.interval, b.interval)`, or undefined when doubles cannot tell. */
 export function exceedsFast(a: Quantity, b: Quantity): boolean | undefined {
-  const x = a.bounds();
-  const y = b.bounds();
-  if (!x || !y) return undefined;
-  const c = decide(x[0], y[1]);
-  return c === undefined ? undefined : c > 0;
+  const wa = a.halfWidth();
+  const wb = b.halfWidth();
+  const xa = a.num.d;
+  const xb = b.num.d;
+  if (!usable(wa, wb, xa, xb)) return undefined;
+  const lo = xa - wa; // a.lo
+  const hi = xb + wb; // b.hi
+  const diff = lo - hi;
+  const bound = U * (Math.abs(xa) + wa + Math.abs(lo) + Math.abs(xb) + wb + Math.abs(hi) + Math.abs(diff));
+  if (diff > bound) return true;
+  if (diff < -bound) return false;
+  return undefined;
 }
-
-/** Bounds of the quotient interval of two quantities, as `quotientInterval` would make it; null when unknown. */
-function quotientBounds(num: Quantity, den: Quantity): [Approx, Approx] | null {
-  const n = num.bounds();
-  const d = den.bounds();
-  if (!n || !d) return null;
-  // Only the common case: a non-negative numerator over a divisor certainly above 0.
-  if (decide(n[0], ZERO) !== 1 && !(n[0].v === 0 && n[0].err === 0)) return null;
-  if (decide(d[0], ZERO) !== 1) return null;
-  const lo = div(n[0], d[1]);
-  const hi = div(n[1], d[0]);
-  return lo && hi ? [lo, hi] : null;
-}
-
-const ZERO: Approx = { v: 0, err: 0 };
-const HUNDREDTH: Approx = { v: 0.01, err: 2 ** -50 * 0.01 };
 
 /**
  * Whether a reported rate meets the quotient interval of executed ÷ budget, as
@@ -327,15 +330,45 @@ const HUNDREDTH: Approx = { v: 0.01, err: 2 ** -50 * 0.01 };
  * undefined when doubles cannot tell. `percent`: the reported value is in percent.
  */
 export function rateMeetsFast(reported: Quantity, percent: boolean, executed: Quantity, budget: Quantity): boolean | undefined {
-  const r = reported.bounds();
-  const q = quotientBounds(executed, budget);
-  if (!r || !q) return undefined;
-  const [rLo, rHi] = percent ? [mul(r[0], HUNDREDTH), mul(r[1], HUNDREDTH)] : r;
-  // Outward rounding of the exact path only widens its intervals by far less than these bounds.
-  const a = decide(rLo, q[1]);
-  const b = decide(q[0], rHi);
-  if (a === undefined || b === undefined) return undefined;
-  return a <= 0 && b <= 0;
+  const wr = reported.halfWidth();
+  const we = executed.halfWidth();
+  const wb = budget.halfWidth();
+  const xr = reported.num.d;
+  const xe = executed.num.d;
+  const xb = budget.num.d;
+  if (!usable(wr, we, wb, xr, xe, xb)) return undefined;
+  // Ends and their errors.
+  const eLo = xe - we;
+  const eHi = xe + we;
+  const bLo = xb - wb;
+  const bHi = xb + wb;
+  const eErr = U * (Math.abs(xe) + we + Math.abs(eLo) + Math.abs(eHi));
+  const bErr = U * (Math.abs(xb) + wb + Math.abs(bLo) + Math.abs(bHi));
+  // Only the common case: a numerator certainly ≥ 0 over a divisor certainly above 0.
+  if (!(eLo > eErr || (eLo === 0 && we === 0 && xe === 0))) return undefined;
+  if (!(bLo > 2 * bErr)) return undefined;
+  const qLo = eLo / bHi;
+  const qHi = eHi / bLo;
+  // |A/B - a/b| ≤ (|a| eB + |b| eA) / (|b| (|b| - eB)), plus the division's rounding.
+  const qLoErr = (Math.abs(eLo) * bErr + bHi * eErr) / (bHi * (bHi - bErr)) + U * Math.abs(qLo);
+  const qHiErr = (Math.abs(eHi) * bErr + bLo * eErr) / (bLo * (bLo - bErr)) + U * Math.abs(qHi);
+  let rLo = xr - wr;
+  let rHi = xr + wr;
+  let rErr = U * (Math.abs(xr) + wr + Math.abs(rLo) + Math.abs(rHi));
+  if (percent) {
+    rLo /= 100;
+    rHi /= 100;
+    rErr = rErr / 100 + U * (Math.abs(rLo) + Math.abs(rHi));
+  }
+  // meet: rLo ≤ qHi and qLo ≤ rHi. Outward rounding of the exact path widens its intervals by
+  // far less than these bounds, so a decided answer is its answer too.
+  const d1 = rLo - qHi;
+  const b1 = rErr + qHiErr + U * (Math.abs(rLo) + Math.abs(qHi) + Math.abs(d1));
+  const d2 = qLo - rHi;
+  const b2 = rErr + qLoErr + U * (Math.abs(qLo) + Math.abs(rHi) + Math.abs(d2));
+  if (d1 > b1 || d2 > b2) return false;
+  if (d1 < -b1 && d2 < -b2) return true;
+  return undefined;
 }
 
 /**

@@ -83,7 +83,33 @@ export function digitsOfString(s: string): Digits | null {
  * digits15(-40.971);   // { neg: true, m: 40971, k: 3 }
  */
 export function digits15(x: number): Digits {
-  if (x === 0) return { neg: false, m: 0, k: 0 };
+  const d = digits15Into(x, { neg: false, m: 0, k: 0 });
+  return { neg: d.neg, m: d.m, k: d.k };
+}
+
+/** Scratch digits for the constructors, which copy them at once: no object per cell. */
+const SCRATCH: Digits = { neg: false, m: 0, k: 0 };
+
+function setDigits(out: Digits, neg: boolean, m: number, k: number): Digits {
+  if (m === 0) {
+    out.neg = false;
+    out.m = 0;
+    out.k = 0;
+    return out;
+  }
+  while (m % 10 === 0) {
+    m /= 10;
+    k--;
+  }
+  out.neg = neg;
+  out.m = m;
+  out.k = k;
+  return out;
+}
+
+/** `digits15`, written into `out` (returned); the string path may return another object. */
+function digits15Into(x: number, out: Digits): Digits {
+  if (x === 0) return setDigits(out, false, 0, 0);
   const neg = x < 0;
   const a = neg ? -x : x;
   let s = 14 - Math.floor(Math.log10(a));
@@ -102,7 +128,7 @@ export function digits15(x: number): Digits {
     if (frac > 0.4 && frac < 0.6) break; // too near a tie to trust the double: ask the string
     const m = frac >= 0.5 ? floor + 1 : floor;
     if (m >= 1e15) break;
-    return stripZeros(neg, m, s);
+    return setDigits(out, neg, m, s);
   }
   return digitsOfString(x.toPrecision(15)) as Digits;
 }
@@ -195,7 +221,7 @@ export class Num {
 
   /** The decimal a cell's double stands for (its 15 significant digits). */
   static fromDouble(x: number): Num {
-    const digits = digits15(x);
+    const digits = digits15Into(x, SCRATCH);
     return new Num(doubleOf(digits), digits, undefined);
   }
 

@@ -93,28 +93,41 @@ export function planWrite(grid: WorkbookGrid, analysis: Analysis, options: PlanO
   return { plan: { sheets, remove, activate: sheets[0].name }, notes };
 }
 
-/** A formula summing the given source cells, or null when a value must be written instead. */
-function sumFormula(sheet: string, column: number, rows: number[], amounts: (Amount | undefined)[], divisor: number): string | null {
-  if (amounts.some((a) => a === undefined || !a.numeric)) return null;
+/** A formula summing the rows' source cells of a field, or null when a value must be written instead. */
+function sumFormula(sheet: string, column: number, rows: ProjectRow[], field: 'budget' | 'executed', divisor: number): string | null {
   if (rows.length === 0) return null;
-  const sorted = [...rows].sort((a, b) => a - b);
+  const numbers: number[] = [];
+  let ascending = true;
+  for (const r of rows) {
+    const a = r[field];
+    if (a === undefined || !a.numeric) return null;
+    if (numbers.length > 0 && r.row <= numbers[numbers.length - 1]) ascending = false;
+    numbers.push(r.row);
+  }
+  if (!ascending) numbers.sort((a, b) => a - b);
   const q = quoteSheetName(sheet);
   const col = columnLetter(column);
   const ranges: string[] = [];
-  let start = sorted[0];
-  let prev = sorted[0];
-  const flush = (): void => {
-    ranges.push(start === prev ? `${q}!${col}${start}` : `${q}!${col}${start}:${col}${prev}`);
+  // Stop as soon as the formula cannot fit: scattered rows would make thousands of ranges.
+  let length = 0;
+  let start = numbers[0];
+  let prev = numbers[0];
+  const flush = (): boolean => {
+    const range = start === prev ? `${q}!${col}${start}` : `${q}!${col}${start}:${col}${prev}`;
+    ranges.push(range);
+    length += range.length + 1;
+    return length <= MAX_FORMULA_LENGTH;
   };
-  for (const r of sorted.slice(1)) {
+  for (let i = 1; i < numbers.length; i++) {
+    const r = numbers[i];
     if (r === prev + 1) prev = r;
     else {
-      flush();
+      if (!flush()) return null;
       start = r;
       prev = r;
     }
   }
-  flush();
+  if (!flush()) return null;
   // One single cell is referred to as it is; anything else is summed.
   const body = ranges.length === 1 && !ranges[0].includes(':') ? ranges[0] : `SUM(${ranges.join(',')})`;
   const formula = divisor === 1 ? `=${body}` : `=${body}/${divisor}`;
@@ -129,13 +142,7 @@ function unitDivisor(analysis: Analysis): number {
 function moneyCell(analysis: Analysis, field: 'budget' | 'executed', rows: ProjectRow[], value: Dec, style: CellStyle = 'money'): PlanCell {
   const column = analysis.layout.columnIndex[field];
   if (column !== undefined) {
-    const formula = sumFormula(
-      analysis.layout.sheet,
-      column,
-      rows.map((r) => r.row),
-      rows.map((r) => r[field]),
-      unitDivisor(analysis),
-    );
+    const formula = sumFormula(analysis.layout.sheet, column, rows, field, unitDivisor(analysis));
     if (formula) return { t: 'formula', formula, value: value.toFixed(), style };
   }
   return num(value, style);
@@ -343,7 +350,8 @@ function narrativeSheet(name: string, analysis: Analysis, unchecked: boolean): S
   cells.push([]);
   const rowHeights: Record<number, number> = {};
   for (const paragraph of analysis.narrative) {
-    rowHeights[cells.length] = Math.max(1, Math.ceil(codePoints(paragraph) / 32)) * 16 + 6;
+    // An estimate: a character outside the BMP counts twice (a line may come out a little tall).
+    rowHeights[cells.length] = Math.max(1, Math.ceil(paragraph.length / 32)) * 16 + 6;
     cells.push([text(paragraph, 'paragraph')]);
   }
   return { role: 'narrative', name, cells, columnWidths: [68], merges: [], rowHeights };
@@ -394,18 +402,3 @@ function issuesSheet(name: string, analysis: Analysis, lang: Lang, blocking: boo
   };
 }
 
-/** The number of code points of a text (a surrogate pair counts once), without splitting it. */
-function codePoints(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
-  return n;
-}

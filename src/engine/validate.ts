@@ -5,7 +5,7 @@ import { HEADER_SYNONYMS } from './headers';
 import { type Interval, type Quantity, exceeds, exceedsFast, meet, quotientInterval, rateMeetsFast, scaleInterval, sumQuantities } from './interval';
 import type { Located } from './locate';
 import { D, type Dec, formatFixed, formatRate } from './money';
-import { ExactSum, Num, approxOf, decide, mul } from './num';
+import { ExactSum, Num } from './num';
 import { CellAmount, ProjectRecord, rateBelow, threshold as thresholdOf } from './rates';
 import { compact, isPlaceholder, isValidDocNumber, normaliseDocNumber, tidy } from './text';
 import {
@@ -304,8 +304,17 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
 }
 
 function median(values: Num[]): Dec {
-  // Ordered by the doubles (exact for values of 15 digits or fewer: see num.ts), else by the decimals.
-  const sorted = [...values].sort((a, b) => a.d - b.d || Num.compare(a, b));
+  if (values.every((v) => v.fast)) {
+    // Fast values order exactly by their doubles, and a double gives back its value (num.ts):
+    // a typed array sorts them without a comparator call per pair.
+    const ds = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) ds[i] = values[i].d;
+    ds.sort();
+    const mid = Math.floor(ds.length / 2);
+    const at = (i: number): Dec => Num.fromDouble(ds[i]).value;
+    return ds.length % 2 === 1 ? at(mid) : at(mid - 1).plus(at(mid)).div(2);
+  }
+  const sorted = [...values].sort((a, b) => Num.compare(a, b));
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid].value : sorted[mid - 1].value.plus(sorted[mid].value).div(2);
 }
@@ -323,13 +332,14 @@ function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void 
     if (positives.length < MAGNITUDE_MIN_VALUES) continue;
     const m = median(positives);
     const limit = m.times(MAGNITUDE_FACTOR);
-    const limitNum = Num.fromDec(m);
-    const limitApprox = limitNum.fast ? mul(approxOf(limitNum), { v: MAGNITUDE_FACTOR, err: 0 }) : null;
+    // The limit as a double within `slack` of it: a value farther than that from it is decided on doubles.
+    const limitD = limit.toNumber();
+    const slack = 2 ** -50 * Math.abs(limitD);
     for (const r of rows) {
       const n = r[field]?.q.num;
       if (n === undefined || !n.isPositive()) continue;
-      const c = limitApprox && n.fast ? decide(approxOf(n), limitApprox) : undefined;
-      if (c === undefined ? n.value.gte(limit) : c >= 0) {
+      const near = !n.fast || !Number.isFinite(limitD) || limitD < 1e-290 || Math.abs(n.d - limitD) <= slack + 2 ** -50 * n.d;
+      if (near ? n.value.gte(limit) : n.d > limitD) {
         log.add('suspicious-magnitude', r.row - 1, col, {
           field,
           value: n.toFixed(),
@@ -355,7 +365,9 @@ function checkTotals(log: IssueLog, loc: Located, rows: ProjectRow[], percentCol
     // A project whose amount is unusable makes the sum unknowable; its own issue says why.
     const complete = parts.every((p) => p !== undefined) || (field === 'initialBudget' && parts.some((p) => p !== undefined));
     if (!complete) continue;
-    const sum = sumQuantities(parts.flatMap((p) => (p ? [p.q] : [])));
+    const quantities: Quantity[] = [];
+    for (const p of parts) if (p) quantities.push(p.q);
+    const sum = sumQuantities(quantities);
     if (field !== 'initialBudget') sums[field] = sum;
     if (read.ok && !meet(read.amount.interval, sum)) {
       log.add('total-mismatch', row, col, {
