@@ -10,13 +10,14 @@
  * One more part may change, and only in what is about owned sheets: `calcChain.xml` loses the
  * entries of owned sheets that are rewritten or removed (stale entries make Excel repair the file).
  */
-import { strFromU8, strToU8, zipSync } from 'fflate';
+import { strFromU8, strToU8 } from 'fflate';
 import { parseRangeAddress, quoteSheetName, columnLetter, parseCellAddress, type RangeRef } from '../engine/grid';
 import { buildOwnershipXml, parseOwnershipXml, OWNERSHIP_NAMESPACE, type OwnershipRecord } from '../engine/ownership';
 import type { CellStyle, PlanCell, SheetPlan, SheetRole, WritePlan } from '../engine/types';
 import { CELL_LOOKS, FONT_NAME, type CellLook } from '../engine/styles';
+import { type Codec, type Entries, copyEntries, holds, writeZip } from './zip';
 
-export type Entries = Record<string, Uint8Array>;
+export type { Entries };
 
 /**
  * The input package is not one the writer can edit safely (no package relationships, malformed or
@@ -62,11 +63,9 @@ class Pkg {
   private readonly index = new Map<string, string>();
 
   constructor(input: Entries) {
-    this.entries = {};
-    for (const [k, v] of Object.entries(input)) {
-      this.entries[k] = v;
-      this.index.set(k.toLowerCase(), k);
-    }
+    // A copy that leaves parts not yet inflated so (see lazyEntries): only those edited are read.
+    this.entries = copyEntries(input);
+    for (const k of Object.keys(this.entries)) this.index.set(k.toLowerCase(), k);
   }
 
   key(name: string): string | undefined {
@@ -92,7 +91,7 @@ class Pkg {
     const k = this.key(name);
     const bytes = strToU8(value);
     if (k !== undefined) {
-      if (!sameBytes(this.entries[k], bytes)) this.entries[k] = bytes;
+      if (!holds(this.entries, k, bytes)) this.entries[k] = bytes;
       return;
     }
     this.entries[name] = bytes;
@@ -116,12 +115,6 @@ function decode(data: Uint8Array, name: string): string {
     throw new UnwritablePackage(`${name}: UTF-16 XML parts are not supported`);
   }
   return strFromU8(data);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1570,18 +1563,14 @@ export function applyPlan(entries: Entries, plan: WritePlan, opts: ApplyOptions 
 // ---------------------------------------------------------------------------------------------
 // Zip
 
-/** A fixed time for every entry, so that the same entries always give the same bytes. */
-const ZIP_TIME = new Date(1980, 0, 1, 0, 0, 0);
-
-/** Zips a package: [Content_Types].xml first, then the entries in their order, at a fixed time. */
-export function zipPackage(entries: Entries): Uint8Array {
+/**
+ * Zips a package: [Content_Types].xml first, then the entries in their order, at a fixed time (the
+ * same entries always give the same bytes). Parts carried over unchanged from a package read by
+ * `readWorkbookBytes` or `sniff` keep their compressed bytes; the others are deflated (Node's zlib,
+ * or fflate in the browser), empty ones stored.
+ */
+export function zipPackage(entries: Entries, opts: { codec?: Codec } = {}): Uint8Array {
   const names = Object.keys(entries);
   const ct = names.find((n) => n === '[Content_Types].xml') ?? names.find((n) => n.toLowerCase() === '[content_types].xml');
-  const ordered: Record<string, [Uint8Array, { mtime: Date; level: 0 | 6 }]> = {};
-  for (const name of ct === undefined ? names : [ct, ...names.filter((n) => n !== ct)]) {
-    const data = entries[name];
-    // Directory entries and empty files are stored; everything else deflated.
-    ordered[name] = [data, { mtime: ZIP_TIME, level: data.length === 0 ? 0 : 6 }];
-  }
-  return zipSync(ordered);
+  return writeZip(entries, ct === undefined ? names : [ct, ...names.filter((n) => n !== ct)], opts.codec);
 }

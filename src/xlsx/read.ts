@@ -6,14 +6,18 @@ import type { RawValue, SheetGrid, ValueType, WorkbookGrid } from '../engine/gri
 import { OWNERSHIP_NAMESPACE, parseOwnershipXml } from '../engine/ownership';
 import type { UnusableInput } from '../engine/types';
 import { sniff } from './sniff';
+import { type Codec, type Entries, verifyEntries } from './zip';
 import type { PackageKind } from './sniff';
 
 export interface ReadOk {
   ok: true;
   kind: PackageKind;
   grid: WorkbookGrid;
-  /** The package's parts, unzipped, for a writer that must carry them over. */
-  entries: Record<string, Uint8Array>;
+  /**
+   * The package's parts, for a writer that must carry them over: inflated when first read (all are
+   * checked), and copied compressed as they are by `zipPackage` when unchanged.
+   */
+  entries: Entries;
   /** The workbook counts dates from 1904 (old Mac workbooks): serials in `grid` are in that system. */
   date1904: boolean;
   error?: never;
@@ -63,9 +67,13 @@ function isNodeError(e: unknown): e is NodeJS.ErrnoException {
 }
 
 /** Reads a workbook from its bytes into the grid the engine takes. */
-export async function readWorkbookBytes(bytes: Uint8Array): Promise<ReadResult> {
-  const sniffed = sniff(bytes);
+export async function readWorkbookBytes(bytes: Uint8Array, opts?: { codec?: Codec }): Promise<ReadResult> {
+  const sniffed = sniff(bytes, opts?.codec);
   if (!sniffed.ok) return { ok: false, error: sniffed.error };
+  // Every part is checked against its CRC-32 while exceljs reads the package (in Node, on zlib's
+  // thread pool): a damaged part is reported as such, never read as odd content, and the writer
+  // may copy the parts it does not change as they are.
+  const intact = verifyEntries(sniffed.entries);
 
   const workbook = new ExcelJS.Workbook();
   try {
@@ -75,12 +83,14 @@ export async function readWorkbookBytes(bytes: Uint8Array): Promise<ReadResult> 
     const buffer = typeof Buffer === 'function' ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
     await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
   } catch (e) {
-    // The package is intact (sniff checked every CRC), so a failure here is about content
-    // exceljs cannot make sense of, unless its message says the XML itself is cut short.
+    if (!(await intact)) return unusable('truncated');
+    // The package is intact, so a failure here is about content exceljs cannot make sense of,
+    // unless its message says the XML itself is cut short.
     const message = typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e);
     if (/unexpected end|unclosed|premature|truncat/i.test(message)) return unusable('truncated');
     return unusable('not-a-workbook', { detail: 'other' });
   }
+  if (!(await intact)) return unusable('truncated');
 
   // exceljs converted date-formatted numbers into Dates using its own reading of the flag, so the
   // same flag converts them back to the stored serial.
@@ -137,11 +147,12 @@ function decodeXmlPart(bytes: Uint8Array): string {
 }
 
 /** Names recorded in every custom XML part that carries the tool's namespace. */
-function ownedSheetNames(entries: Record<string, Uint8Array>): string[] {
+function ownedSheetNames(entries: Entries): string[] {
   const out: string[] = [];
-  for (const [path, data] of Object.entries(entries)) {
+  // By name first: reading a part inflates it.
+  for (const path of Object.keys(entries)) {
     if (!/^customXml\/item\d*\.xml$/i.test(path)) continue;
-    const xml = decodeXmlPart(data);
+    const xml = decodeXmlPart(entries[path]);
     if (!xml.includes(OWNERSHIP_NAMESPACE)) continue;
     const record = parseOwnershipXml(xml);
     if (!record) continue;

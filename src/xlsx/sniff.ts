@@ -1,5 +1,6 @@
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import type { UnusableInput } from '../engine/types';
+import { type Codec, defaultCodec, hasEntry, lazyEntries, readArchive } from './zip';
 
 /**
  * What a file is, decided from its bytes alone. Users rename files freely (a CSV saved as
@@ -44,13 +45,15 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
 }
 
 /**
- * Recognises an Excel package by content. `entries` are the unzipped parts, handed on so that
- * the reader (ownership record) and the writer (macro project, custom parts) need not unzip again.
+ * Recognises an Excel package by content. `entries` are the package's parts, inflated when first
+ * read (see `lazyEntries`), handed on so that the reader (ownership record) and the writer (macro
+ * project, custom parts) need not unzip again, and so that the writer can copy unchanged parts
+ * compressed as they are.
  */
-export function sniff(bytes: Uint8Array): SniffResult {
+export function sniff(bytes: Uint8Array, codec: Codec = defaultCodec()): SniffResult {
   if (bytes.length === 0) return notAWorkbook('empty');
   if (startsWith(bytes, CFB_SIGNATURE)) return sniffCompoundFile(bytes);
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return sniffZip(bytes);
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return sniffZip(bytes, codec);
   const text = classifyText(bytes);
   return notAWorkbook(text ?? 'other');
 }
@@ -161,34 +164,41 @@ export function compoundFileStreamNames(bytes: Uint8Array): Set<string> | null {
 // ---------------------------------------------------------------------------------------------
 // Zip packages.
 
-interface CentralEntry {
-  name: string;
-  crc: number;
-  encrypted: boolean;
-}
+/** The parts read whole while sniffing, so that their damage is reported here. */
+const SNIFFED_PARTS = [CONTENT_TYPES_PART, WORKBOOK_PART];
 
-function sniffZip(bytes: Uint8Array): SniffResult {
-  const central = readCentralDirectory(bytes);
-  if (!central) return unusable('truncated');
-  // Zip-level encryption (not what Excel writes, but some archivers do) cannot be inflated.
-  if (central.some((e) => e.encrypted)) return unusable('password-protected');
-  let entries: Record<string, Uint8Array>;
+/**
+ * The central directory and local headers are checked, and the content types and the workbook part
+ * inflated and checked against their CRC-32; the other parts are left for whoever reads them (the
+ * workbook library inflates them anyway) and checked by `verifyEntries` (see `readWorkbookBytes`).
+ */
+function sniffZip(bytes: Uint8Array, codec: Codec): SniffResult {
+  const archive = readArchive(bytes);
+  if (!archive.ok) return unusable(archive.reason === 'encrypted' ? 'password-protected' : 'truncated');
+  const entries = lazyEntries(archive.entries, codec);
+  let contentTypes: Uint8Array | undefined;
   try {
-    entries = unzipSync(bytes);
+    for (const part of SNIFFED_PARTS) if (hasEntry(entries, part)) void entries[part];
+    contentTypes = hasEntry(entries, CONTENT_TYPES_PART) ? entries[CONTENT_TYPES_PART] : undefined;
   } catch {
     return unusable('truncated');
   }
-  // fflate does not check CRCs; a damaged part would otherwise surface later as odd XML errors.
-  for (const e of central) {
-    if (e.name.endsWith('/')) continue;
-    const data = entries[e.name];
-    if (!data || crc32(data) !== e.crc) return unusable('truncated');
+  const kind = contentTypes && hasEntry(entries, WORKBOOK_PART) ? packageKind(strFromU8(contentTypes)) : null;
+  if (!kind) {
+    // Not a workbook; but a damaged one is said to be damaged, as a whole check would have found.
+    // (Only on this path: the cost of inflating everything is no matter when refusing.)
+    return intactSync(entries) ? notAWorkbook('zip') : unusable('truncated');
   }
-  const contentTypes = entries[CONTENT_TYPES_PART];
-  if (!contentTypes || !entries[WORKBOOK_PART]) return notAWorkbook('zip');
-  const kind = packageKind(strFromU8(contentTypes));
-  if (!kind) return notAWorkbook('zip');
   return { ok: true, kind, entries };
+}
+
+function intactSync(entries: Record<string, Uint8Array>): boolean {
+  try {
+    for (const name of Object.keys(entries)) void entries[name];
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -207,63 +217,6 @@ function packageKind(contentTypesXml: string): PackageKind | null {
     return null;
   }
   return 'xlsx';
-}
-
-/** The central directory's entries, or null when it is missing or damaged (a cut-off file). */
-function readCentralDirectory(bytes: Uint8Array): CentralEntry[] | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u32 = (o: number): number => view.getUint32(o, true);
-  const u16 = (o: number): number => view.getUint16(o, true);
-  if (bytes.length < 22) return null;
-  let eocd = -1;
-  const lowest = Math.max(0, bytes.length - 22 - 0xffff);
-  for (let o = bytes.length - 22; o >= lowest; o--) {
-    if (u32(o) === 0x06054b50) {
-      eocd = o;
-      break;
-    }
-  }
-  if (eocd < 0) return null;
-  let count = u16(eocd + 10);
-  let offset = u32(eocd + 16);
-  // Zip64: the real count and offset sit in the zip64 end record the locator points at.
-  if (eocd >= 20 && u32(eocd - 20) === 0x07064b50) {
-    const z64 = Number(view.getBigUint64(eocd - 12, true));
-    if (z64 + 56 > bytes.length || u32(z64) !== 0x06064b50) return null;
-    count = Number(view.getBigUint64(z64 + 32, true));
-    offset = Number(view.getBigUint64(z64 + 48, true));
-  }
-  const out: CentralEntry[] = [];
-  let o = offset;
-  for (let i = 0; i < count; i++) {
-    if (o + 46 > bytes.length || u32(o) !== 0x02014b50) return null;
-    const flags = u16(o + 8);
-    const nameLength = u16(o + 28);
-    const extraLength = u16(o + 30);
-    const commentLength = u16(o + 32);
-    if (o + 46 + nameLength > bytes.length) return null;
-    // Decode names exactly as fflate does, so that both agree on the keys.
-    const name = strFromU8(bytes.subarray(o + 46, o + 46 + nameLength), !(flags & 0x800));
-    out.push({ name, crc: u32(o + 16), encrypted: (flags & 1) !== 0 });
-    o += 46 + nameLength + extraLength + commentLength;
-  }
-  return out;
-}
-
-let crcTable: Uint32Array | undefined;
-
-function crc32(data: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 // ---------------------------------------------------------------------------------------------
