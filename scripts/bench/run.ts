@@ -91,8 +91,15 @@ export interface BenchOptions {
 // ---------------------------------------------------------------------------------------------
 // Results
 
-export const ENGINE_PHASES = ['grid', 'locate', 'validate', 'figures', 'narrative', 'plan'] as const;
-export const HOST_PHASES = ['sniff', 'load', 'analyze', 'report', 'package', 'zip'] as const;
+/**
+ * The engine's phases (src/engine: the issue's "locate, parse, validate, compute, narrate and
+ * plan"; cells are parsed lazily inside locate and validate). The command line's reader is timed
+ * apart (HOST_PHASES): `grid`, exceljs's model turned into the Office.js-shaped grid, is the xlsx
+ * host's adapter — in Excel, Office.js hands over that shape itself — and both the reader's share
+ * and engine + grid are reported beside the engine's ratio; the command-line ratios count it all.
+ */
+export const ENGINE_PHASES = ['locate', 'validate', 'figures', 'narrative', 'plan'] as const;
+export const HOST_PHASES = ['sniff', 'load', 'grid', 'analyze', 'report', 'package', 'zip'] as const;
 type Phase = (typeof ENGINE_PHASES)[number] | (typeof HOST_PHASES)[number] | 'exceljsRead' | 'engine';
 
 export interface EngineResult {
@@ -111,6 +118,8 @@ export interface EngineResult {
   ratioToRead: number;
   /** The same ratio on the CPU clock. */
   ratioToReadCpu: number;
+  /** (engine + grid) ÷ exceljsRead: the engine with the xlsx host's adapter, for comparison. */
+  ratioWithGridToRead: number;
   /** (sniff + grid) ÷ exceljsRead: what our reader adds to exceljs's own load. */
   readOverheadRatio: number;
   per1kRowsMs: number;
@@ -391,7 +400,7 @@ async function benchEngine(rows: number, file: string, iterations: number, warmu
     const engine = ENGINE_PHASES.reduce((s, p) => ({ wall: s.wall + run.laps[p].wall, cpu: s.cpu + run.laps[p].cpu }), { wall: 0, cpu: 0 });
     its.push({ laps: { ...run.laps, exceljsRead: bare, engine }, run });
   }
-  const phases: Phase[] = ['exceljsRead', ...ENGINE_PHASES, 'engine', ...HOST_PHASES];
+  const phases: Phase[] = ['exceljsRead', ...ENGINE_PHASES, 'engine', ...HOST_PHASES.filter((p) => !(ENGINE_PHASES as readonly string[]).includes(p))];
   const samplesMs = {} as Record<Phase, number[]>;
   const medianMs = {} as Record<Phase, number>;
   const medianCpuMs = {} as Record<Phase, number>;
@@ -410,6 +419,7 @@ async function benchEngine(rows: number, file: string, iterations: number, warmu
     samplesMs,
     ratioToRead: round(medianMs.engine / medianMs.exceljsRead, 4),
     ratioToReadCpu: round(medianCpuMs.engine / medianCpuMs.exceljsRead, 4),
+    ratioWithGridToRead: round(median(its.map((it) => (it.laps.engine.wall + it.laps.grid.wall) / it.laps.exceljsRead.wall)), 4),
     readOverheadRatio: round(median(its.map((it) => (it.laps.sniff.wall + it.laps.grid.wall) / it.laps.exceljsRead.wall)), 4),
     per1kRowsMs: round(medianMs.engine / (rows / 1000), 3),
     projects,
@@ -710,7 +720,7 @@ export function formatTable(r: BenchResults): string {
     lines.push(`Engine, in process: medians of ${r.engine.map((e) => e.iterations).join('/')} iterations, ms; ratio to exceljs's read of the same file`);
     lines.push(
       ...table(
-        ['rows', 'MB', 'exceljs read', 'sniff', 'grid', 'locate', 'validate', 'figures', 'narrative', 'plan', 'engine', 'engine/read', '(CPU)', 'per 1k rows', 'report', 'package', 'zip'],
+        ['rows', 'MB', 'exceljs read', 'sniff', 'grid', 'locate', 'validate', 'figures', 'narrative', 'plan', 'engine', 'engine/read', '(CPU)', '+grid/read', 'per 1k rows', 'report', 'package', 'zip'],
         r.engine.map((e) => [
           String(e.rows),
           (e.fileBytes / 1048576).toFixed(1),
@@ -725,6 +735,7 @@ export function formatTable(r: BenchResults): string {
           ms(e.medianMs.engine),
           pct(e.ratioToRead),
           pct(e.ratioToReadCpu),
+          pct(e.ratioWithGridToRead),
           ms(e.per1kRowsMs),
           ms(e.medianMs.report),
           ms(e.medianMs.package),
@@ -732,7 +743,7 @@ export function formatTable(r: BenchResults): string {
         ]),
       ),
     );
-    lines.push('engine = grid + locate + validate + figures + narrative + plan (grid: exceljs model → engine grid, the parse step)');
+    lines.push('engine = locate + validate + figures + narrative + plan (cells parsed inside locate and validate); +grid/read: engine + grid (exceljs model → the Office.js-shaped grid, the xlsx host\'s adapter) ÷ read');
     lines.push('(CPU): the same ratio on the CPU clock, steadier when the machine is shared; the targets use the wall clock');
     lines.push('');
   }

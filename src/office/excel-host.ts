@@ -6,7 +6,8 @@
  * Reading (constant syncs whatever the row count, plus one per 5 MB chunk):
  *   sync 1  sheet names, visibility, protection; the ownership parts' ids; the workbook's name
  *   sync 2  the ownership parts' XML; every sheet's used range (its size); each candidate sheet's
- *           merged areas and a first block of rows (values, valueTypes, numberFormat, formulas)
+ *           merged areas and a first block of rows (values, valueTypes, numberFormat; not formulas,
+ *           which the engine never reads and which would repeat every text cell's bytes)
  *   then    the rest of any larger table, in chunks whose responses stay under the limit
  * Writing (fill: syncs 3 and 4):
  *   sync 3  hidden temporary sheets, written in 2-D blocks: number formats first ('@' on every
@@ -82,7 +83,7 @@ const CHUNK_MAX_CELLS = 500_000;
  * made again without the blocks (one sync more, never a failure).
  */
 const PROBE_COLUMNS = 32;
-/** Bytes a cell costs in a response (values + formulas + valueTypes + numberFormat) before any is measured: long CJK text. */
+/** Bytes a cell costs in a response (values + valueTypes + numberFormat) before any is measured: long CJK text. */
 const PRIOR_CELL_BYTES = 256;
 const PROBE_CELLS = Math.floor(PAYLOAD_BUDGET / PRIOR_CELL_BYTES);
 /**
@@ -199,7 +200,6 @@ interface CellBlock {
   values: RawValue[][];
   valueTypes: string[][];
   numberFormat: string[][];
-  formulas: RawValue[][];
 }
 
 const VALUE_TYPES = new Set<string>(['Empty', 'String', 'Double', 'Integer', 'Boolean', 'Error']);
@@ -210,14 +210,15 @@ function usedRectOf(r: Excel.Range): UsedRect | null {
 }
 
 function blockOf(r: Excel.Range): CellBlock {
-  return { values: r.values, valueTypes: r.valueTypes, numberFormat: r.numberFormat, formulas: r.formulas };
+  return { values: r.values, valueTypes: r.valueTypes, numberFormat: r.numberFormat };
 }
 
 function blockBytes(b: CellBlock): number {
-  return jsonBytes(b.values) + jsonBytes(b.valueTypes) + jsonBytes(b.numberFormat) + jsonBytes(b.formulas);
+  return jsonBytes(b.values) + jsonBytes(b.valueTypes) + jsonBytes(b.numberFormat);
 }
 
-const CELL_PROPS = ['values', 'valueTypes', 'numberFormat', 'formulas'];
+/** What is read of each cell: the engine never reads formulas (a formula cell counts by its result). */
+const CELL_PROPS = ['values', 'valueTypes', 'numberFormat'];
 
 /** Merged areas from a RangeAreas address: "S!A1:N1,'My, Sheet'!A2:B3" → ["A1:N1", "A2:B3"]. */
 function mergeAddresses(address: string): string[] {
@@ -240,7 +241,6 @@ class SheetData {
   readonly values: RawValue[][];
   readonly valueTypes: ValueType[][];
   readonly numberFormats: string[][];
-  readonly formulas: RawValue[][];
   merges: string[] = [];
   /** Response bytes per cell: the largest measured on this sheet's blocks (the prior before any). */
   private measuredMax = PRIOR_CELL_BYTES;
@@ -255,7 +255,6 @@ class SheetData {
     this.values = new Array<RawValue[]>(used.rows);
     this.valueTypes = new Array<ValueType[]>(used.rows);
     this.numberFormats = new Array<string[]>(used.rows);
-    this.formulas = new Array<RawValue[]>(used.rows);
   }
 
   /** Puts a block read at sheet row `row` (its columns are the used range's). */
@@ -267,7 +266,6 @@ class SheetData {
         VALUE_TYPES.has(t) ? (t as ValueType) : values[c] === '' ? 'Empty' : typeof values[c] === 'number' ? 'Double' : 'String',
       );
       this.numberFormats[r] = block.numberFormat[i];
-      this.formulas[r] = block.formulas[i];
     });
     const cells = block.values.length * this.used.cols;
     if (cells > 0) this.measure(blockBytes(block) / cells);
@@ -295,7 +293,6 @@ class SheetData {
       this.values[r] = new Array<RawValue>(this.used.cols).fill('');
       this.valueTypes[r] = new Array<ValueType>(this.used.cols).fill('Empty');
       this.numberFormats[r] = new Array<string>(this.used.cols).fill('General');
-      this.formulas[r] = new Array<RawValue>(this.used.cols).fill('');
     }
   }
 
@@ -307,7 +304,6 @@ class SheetData {
       values: this.values,
       valueTypes: this.valueTypes,
       numberFormats: this.numberFormats,
-      formulas: this.formulas,
       merges: this.merges,
       visibility: this.info.visibility,
     };
@@ -315,7 +311,7 @@ class SheetData {
 }
 
 function emptyGrid(info: SheetInfo): SheetGrid {
-  return { name: info.name, top: 0, left: 0, values: [], valueTypes: [], numberFormats: [], formulas: [], merges: [], visibility: info.visibility };
+  return { name: info.name, top: 0, left: 0, values: [], valueTypes: [], numberFormats: [], merges: [], visibility: info.visibility };
 }
 
 interface ChunkTask {
