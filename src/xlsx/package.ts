@@ -15,7 +15,7 @@ import { parseRangeAddress, quoteSheetName, columnLetter, parseCellAddress, type
 import { buildOwnershipXml, parseOwnershipXml, OWNERSHIP_NAMESPACE, type OwnershipRecord } from '../engine/ownership';
 import type { CellStyle, PlanCell, SheetPlan, SheetRole, WritePlan } from '../engine/types';
 import { CELL_LOOKS, FONT_NAME, type CellLook } from '../engine/styles';
-import { type Codec, type Entries, copyEntries, holds, writeZip } from './zip';
+import { type Codec, type Entries, PartWriter, type WrittenPart, copyEntries, holds, putPart, writeZip } from './zip';
 
 export type { Entries };
 
@@ -30,6 +30,8 @@ export class UnwritablePackage extends Error {
 export interface ApplyOptions {
   /** The time written to docProps/core.xml's dcterms:modified (default: now). */
   now?: Date;
+  /** What compresses the sheets written (default: Node's zlib in Node, fflate in a browser). */
+  codec?: Codec;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,14 +90,21 @@ class Pkg {
 
   /** Sets a part, keeping the stored spelling of an existing name; bytes unchanged → no-op. */
   setText(name: string, value: string): void {
-    const k = this.key(name);
     const bytes = strToU8(value);
+    const k = this.key(name);
     if (k !== undefined) {
       if (!holds(this.entries, k, bytes)) this.entries[k] = bytes;
       return;
     }
     this.entries[name] = bytes;
     this.index.set(name.toLowerCase(), name);
+  }
+
+  /** Sets a part written whole (an owned sheet), keeping the stored spelling of an existing name. */
+  setPart(name: string, part: WrittenPart, codec: Codec | undefined): void {
+    const k = this.key(name) ?? name;
+    putPart(this.entries, k, part, codec);
+    this.index.set(k.toLowerCase(), k);
   }
 
   delete(name: string): void {
@@ -1089,8 +1098,45 @@ function formatNumber(n: number): string {
   return String(Math.round(n * 1e6) / 1e6);
 }
 
+/** Where a worksheet's rows are written: a string, or UTF-8 bytes (a summary of 100,000 rows is ~100 MB of XML). */
+interface XmlSink {
+  write(s: string): void;
+}
+
+class StringSink implements XmlSink {
+  private readonly parts: string[] = [];
+  write(s: string): void {
+    this.parts.push(s);
+  }
+  text(): string {
+    return this.parts.join('');
+  }
+}
+
+type StyleIndex = (style: CellStyle | undefined) => number | undefined;
+
 /** The worksheet part for a sheet plan (CT_Worksheet element order). */
-export function buildSheetXml(plan: SheetPlan, styleIndex: (style: CellStyle | undefined) => number | undefined): string {
+export function buildSheetXml(plan: SheetPlan, styleIndex: StyleIndex): string {
+  const rows = new StringSink();
+  const { head, tail } = writeSheet(plan, styleIndex, rows);
+  return head + rows.text() + tail;
+}
+
+/** The same as a part (what applyPlan stores), in UTF-8, compressed as it is written where the codec can (see PartWriter). */
+export function buildSheetPart(name: string, plan: SheetPlan, styleIndex: StyleIndex, codec: Codec | undefined): WrittenPart {
+  const rows = new PartWriter(codec);
+  const { head, tail } = writeSheet(plan, styleIndex, rows);
+  return rows.finish(name, head, tail);
+}
+
+/** Text that escapeXString returns unchanged (most of it): nothing to escape, no `_xHHHH_`. */
+const PLAIN_TEXT = /^[^&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff_]*$/;
+
+/**
+ * Writes the rows of a sheet plan to `rows` and returns what goes before them (down to the opening
+ * of sheetData: the dimension is known only once the rows are) and after them.
+ */
+function writeSheet(plan: SheetPlan, styleIndex: StyleIndex, rows: XmlSink): { head: string; tail: string } {
   const merges: RangeRef[] = [];
   for (const m of plan.merges) {
     const r = parseRangeAddress(m);
@@ -1106,28 +1152,38 @@ export function buildSheetXml(plan: SheetPlan, styleIndex: (style: CellStyle | u
 
   let maxRow = -1;
   let maxCol = -1;
-  const rowsXml: string[] = [];
+  let anyRow = false;
   const links: string[] = [];
   const heights = plan.rowHeights ?? {};
   const heightRows = Object.keys(heights)
     .map(Number)
     .filter((r) => Number.isInteger(r) && r >= 0 && r < 1048576);
   const lastRow = Math.max(plan.cells.length - 1, ...heightRows);
+  const letters: string[] = [];
+  // ` s="N"` for each style, looked up once.
+  const styleAttrs = new Map<CellStyle | undefined, string>();
   for (let r = 0; r <= lastRow; r++) {
     const row = plan.cells[r] ?? [];
-    const cellsXml: string[] = [];
+    const rowNumber = r + 1;
+    let cellsXml = '';
     for (let c = 0; c < row.length; c++) {
       const cell: PlanCell | undefined = row[c];
       if (!cell) continue;
-      const ref = `${columnLetter(c)}${r + 1}`;
-      const s = styleIndex(cell.style);
-      const sAttr = s === undefined ? '' : ` s="${s}"`;
+      const ref = (letters[c] ??= columnLetter(c)) + rowNumber;
+      let sAttr = styleAttrs.get(cell.style);
+      if (sAttr === undefined) {
+        const s = styleIndex(cell.style);
+        styleAttrs.set(cell.style, (sAttr = s === undefined ? '' : ` s="${s}"`));
+      }
       let xml: string | undefined;
       switch (cell.t) {
         case 'text': {
           if (cell.text.length > MAX_CELL_TEXT) throw new Error(`${plan.name}!${ref}: text longer than ${MAX_CELL_TEXT} characters`);
           if (cell.text === '') xml = sAttr ? `<c r="${ref}"${sAttr}/>` : undefined;
-          else xml = `<c r="${ref}"${sAttr} t="inlineStr"><is><t xml:space="preserve">${escapeXString(cell.text)}</t></is></c>`;
+          else {
+            const text = PLAIN_TEXT.test(cell.text) ? cell.text : escapeXString(cell.text);
+            xml = `<c r="${ref}"${sAttr} t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>`;
+          }
           if (cell.link) {
             const target = parseCellAddress(cell.link.cell);
             if (!target) throw new Error(`${plan.name}!${ref}: not a cell to link to: ${cell.link.cell}`);
@@ -1144,11 +1200,11 @@ export function buildSheetXml(plan: SheetPlan, styleIndex: (style: CellStyle | u
         case 'number': {
           const v = cell.value.trim();
           if (!NUMBER_RE.test(v) || !Number.isFinite(Number(v))) throw new Error(`${plan.name}!${ref}: not a number: ${cell.value}`);
-          xml = `<c r="${ref}"${sAttr}><v>${v.replace(/^\+/, '')}</v></c>`;
+          xml = `<c r="${ref}"${sAttr}><v>${v.charCodeAt(0) === 43 ? v.slice(1) : v}</v></c>`;
           break;
         }
         case 'formula': {
-          const f = cell.formula.replace(/^=/, '');
+          const f = cell.formula.charCodeAt(0) === 61 ? cell.formula.slice(1) : cell.formula;
           if (f.trim() === '') throw new Error(`${plan.name}!${ref}: empty formula`);
           if (f.length > MAX_FORMULA) throw new Error(`${plan.name}!${ref}: formula longer than ${MAX_FORMULA} characters`);
           assertXmlChars(f, `${plan.name}!${ref}: formula`);
@@ -1163,15 +1219,17 @@ export function buildSheetXml(plan: SheetPlan, styleIndex: (style: CellStyle | u
           throw new Error(`${plan.name}!${ref}: unknown cell type`);
       }
       if (xml !== undefined) {
-        cellsXml.push(xml);
-        maxCol = Math.max(maxCol, c);
+        cellsXml += xml;
+        if (c > maxCol) maxCol = c;
       }
     }
     const h = heights[r];
     const hAttr = typeof h === 'number' && Number.isFinite(h) && h > 0 ? ` ht="${formatNumber(Math.min(h, 409))}" customHeight="1"` : '';
-    if (cellsXml.length === 0 && !hAttr) continue;
-    maxRow = Math.max(maxRow, r);
-    rowsXml.push(cellsXml.length ? `<row r="${r + 1}"${hAttr}>${cellsXml.join('')}</row>` : `<row r="${r + 1}"${hAttr}/>`);
+    if (cellsXml === '' && !hAttr) continue;
+    maxRow = r;
+    if (!anyRow) rows.write('<sheetData>');
+    anyRow = true;
+    rows.write(cellsXml ? `<row r="${rowNumber}"${hAttr}>${cellsXml}</row>` : `<row r="${rowNumber}"${hAttr}/>`);
   }
   for (const m of merges) {
     maxRow = Math.max(maxRow, m.end.row);
@@ -1189,7 +1247,7 @@ export function buildSheetXml(plan: SheetPlan, styleIndex: (style: CellStyle | u
     .map((w, i) => (typeof w === 'number' && Number.isFinite(w) && w > 0 ? `<col min="${i + 1}" max="${i + 1}" width="${formatNumber(Math.min(w, 255))}" customWidth="1"/>` : ''))
     .join('');
 
-  return (
+  const head =
     DECL +
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' +
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
@@ -1197,8 +1255,9 @@ export function buildSheetXml(plan: SheetPlan, styleIndex: (style: CellStyle | u
     `<dimension ref="${dimension}"/>` +
     `<sheetViews>${view}</sheetViews>` +
     '<sheetFormatPr defaultRowHeight="15"/>' +
-    (cols ? `<cols>${cols}</cols>` : '') +
-    (rowsXml.length ? `<sheetData>${rowsXml.join('')}</sheetData>` : '<sheetData/>') +
+    (cols ? `<cols>${cols}</cols>` : '');
+  const tail =
+    (anyRow ? '</sheetData>' : '<sheetData/>') +
     (merges.length
       ? `<mergeCells count="${merges.length}">${merges
           .map((m) => `<mergeCell ref="${columnLetter(m.start.col)}${m.start.row + 1}:${columnLetter(m.end.col)}${m.end.row + 1}"/>`)
@@ -1208,8 +1267,8 @@ export function buildSheetXml(plan: SheetPlan, styleIndex: (style: CellStyle | u
     '<printOptions horizontalCentered="1"/>' +
     '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>' +
     `<pageSetup paperSize="9" orientation="${plan.landscape ? 'landscape' : 'portrait'}" fitToWidth="1" fitToHeight="0"/>` +
-    '</worksheet>'
-  );
+    '</worksheet>';
+  return { head, tail };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1507,7 +1566,7 @@ export function applyPlan(entries: Entries, plan: WritePlan, opts: ApplyOptions 
   for (const { plan: sp, sheet } of rewrite) {
     const part = sheet.part as string;
     touchedIds.add(sheet.sheetId);
-    pkg.setText(part, buildSheetXml(sp, styleIndex));
+    pkg.setPart(part, buildSheetPart(part, sp, styleIndex, opts.codec), opts.codec);
     // Whatever a program hung on our sheet (printer settings, a drawing) goes with the old sheet.
     const relsPath = relsPathOf(part);
     const relsXml = pkg.text(relsPath);
@@ -1521,7 +1580,7 @@ export function applyPlan(entries: Entries, plan: WritePlan, opts: ApplyOptions 
     let k = 1;
     while (pkg.has(`${folder}/sheet${k}.xml`) || pkg.has(`${folder}/_rels/sheet${k}.xml.rels`)) k++;
     const part = `${folder}/sheet${k}.xml`;
-    pkg.setText(part, buildSheetXml(sp, styleIndex));
+    pkg.setPart(part, buildSheetPart(part, sp, styleIndex, opts.codec), opts.codec);
     addOverride(pkg, part, CT_WORKSHEET);
     const relsXml = pkg.text(wb.relsPath) ?? emptyRels();
     const added = addRel(relsXml, `${wb.relBase}worksheet`, relativeTarget(wb.path, part));

@@ -25,7 +25,14 @@ export interface Codec {
   /** Raw DEFLATE data to `size` bytes; throws when the data is damaged or inflates to more. */
   inflateRaw(data: Uint8Array, size: number): Uint8Array;
   deflateRaw(data: Uint8Array): Uint8Array;
-  crc32(data: Uint8Array): number;
+  /**
+   * One piece of a raw DEFLATE stream made of independently compressed pieces: all but the `final`
+   * one end in a sync flush (byte-aligned, not the last block), so that the pieces concatenated are
+   * one valid stream. Lets a large part be compressed as it is written (zlib only).
+   */
+  deflatePiece?(data: Uint8Array, final: boolean): Uint8Array;
+  /** CRC-32, continuing from `value` (the CRC-32 of what came before). */
+  crc32(data: Uint8Array, value?: number): number;
   /**
    * The length and CRC-32 of what raw DEFLATE data inflates to (at most `size` bytes), null when
    * it is damaged. Node's zlib does the work on its thread pool, beside the main thread.
@@ -36,21 +43,22 @@ export interface Codec {
 /** The part of Node's zlib used here (typed locally: the browser build has no Node types). */
 interface NodeZlib {
   inflateRawSync(data: Uint8Array, options: { maxOutputLength: number }): Uint8Array;
-  deflateRawSync(data: Uint8Array, options: { level: number }): Uint8Array;
+  deflateRawSync(data: Uint8Array, options: { level: number; finishFlush?: number }): Uint8Array;
   inflateRaw(
     data: Uint8Array,
     options: { maxOutputLength: number; chunkSize: number },
     callback: (error: Error | null, result: Uint8Array) => void,
   ): void;
-  crc32?: (data: Uint8Array) => number;
+  crc32?: (data: Uint8Array, value?: number) => number;
+  constants: { Z_SYNC_FLUSH: number; Z_FINISH: number };
 }
 
 const DEFLATE_LEVEL = 6;
 
 let crcTable: Int32Array | undefined;
 
-/** CRC-32 in JavaScript (the browser; Node before 20.15 has no zlib.crc32). */
-export function crc32(data: Uint8Array): number {
+/** CRC-32 in JavaScript (the browser; Node before 20.15 has no zlib.crc32), continuing from `value`. */
+export function crc32(data: Uint8Array, value = 0): number {
   let table = crcTable;
   if (!table) {
     table = crcTable = new Int32Array(256);
@@ -60,9 +68,45 @@ export function crc32(data: Uint8Array): number {
       table[n] = c;
     }
   }
-  let crc = -1;
+  let crc = value ^ -1;
   for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ -1) >>> 0;
+}
+
+/** GF(2) 32×32 matrix times a vector (zlib's crc32_combine). */
+function gf2Times(matrix: Uint32Array, vector: number): number {
+  let sum = 0;
+  for (let i = 0; vector !== 0; i++, vector >>>= 1) if (vector & 1) sum ^= matrix[i];
+  return sum >>> 0;
+}
+
+function gf2Square(square: Uint32Array, matrix: Uint32Array): void {
+  for (let n = 0; n < 32; n++) square[n] = gf2Times(matrix, matrix[n]);
+}
+
+/** The CRC-32 of A followed by B, from A's CRC-32, B's and B's length (zlib's crc32_combine). */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  if (lengthB <= 0) return crcA >>> 0;
+  const even = new Uint32Array(32);
+  const odd = new Uint32Array(32);
+  odd[0] = 0xedb88320;
+  for (let n = 1, row = 1; n < 32; n++, row <<= 1) odd[n] = row;
+  gf2Square(even, odd); // two zero bits
+  gf2Square(odd, even); // four zero bits
+  let crc = crcA >>> 0;
+  let length = lengthB;
+  // Apply length zero bytes to A's CRC, one bit of the length per squaring.
+  for (;;) {
+    gf2Square(even, odd);
+    if (length % 2 === 1) crc = gf2Times(even, crc);
+    length = Math.floor(length / 2);
+    if (length === 0) break;
+    gf2Square(odd, even);
+    if (length % 2 === 1) crc = gf2Times(odd, crc);
+    length = Math.floor(length / 2);
+    if (length === 0) break;
+  }
+  return (crc ^ crcB) >>> 0;
 }
 
 /** A view of the same bytes as a plain Uint8Array (Node returns Buffers, whose slice() shares). */
@@ -92,12 +136,14 @@ const MAX_CHUNK = 256 * 1024 * 1024;
 
 export function zlibCodec(zlib: NodeZlib): Codec {
   const native = zlib.crc32;
-  const crc = native ? (data: Uint8Array): number => native(data) >>> 0 : crc32;
+  const crc = native ? (data: Uint8Array, value = 0): number => native(data, value) >>> 0 : crc32;
+  const { Z_SYNC_FLUSH, Z_FINISH } = zlib.constants;
   return {
     name: 'zlib',
     // maxOutputLength: a part inflating past its declared size is damaged, and is not let grow.
     inflateRaw: (data, size) => plain(zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, size) })),
     deflateRaw: (data) => plain(zlib.deflateRawSync(data, { level: DEFLATE_LEVEL })),
+    deflatePiece: (data, final) => plain(zlib.deflateRawSync(data, { level: DEFLATE_LEVEL, finishFlush: final ? Z_FINISH : Z_SYNC_FLUSH })),
     crc32: crc,
     inflatedCheck(data, size) {
       return new Promise((resolve) => {
@@ -127,7 +173,7 @@ export function detectCodec(host: unknown): Codec {
   const process = (host as { process?: { getBuiltinModule?: (id: string) => unknown } } | undefined)?.process;
   try {
     const zlib = process?.getBuiltinModule?.('node:zlib') as NodeZlib | undefined;
-    if (zlib && typeof zlib.inflateRawSync === 'function' && typeof zlib.deflateRawSync === 'function') return zlibCodec(zlib);
+    if (zlib && typeof zlib.inflateRawSync === 'function' && typeof zlib.deflateRawSync === 'function' && zlib.constants) return zlibCodec(zlib);
   } catch {
     // not Node after all
   }
@@ -379,6 +425,82 @@ export async function verifyEntries(entries: Entries): Promise<boolean> {
 
 // ---------------------------------------------------------------------------------------------
 // Writing
+
+const concat = (parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
+/** A part made by a PartWriter: its bytes, or (zlib) its compressed bytes with their CRC-32 and size. */
+export type WrittenPart = Uint8Array | ZipEntry;
+
+/**
+ * A part written as text (a worksheet of 100 MB of XML): UTF-8 in chunks of 1 MB, each compressed as
+ * it fills where the codec can, so that neither a string nor the bytes of the whole part are ever held.
+ */
+export class PartWriter {
+  private static readonly CHUNK = 1 << 20;
+  private static readonly encoder = new TextEncoder();
+  private readonly pieces: Uint8Array[] = [];
+  private chunk = new Uint8Array(0);
+  private used = 0;
+  /** CRC-32 and length of what the pieces hold (compressed mode). */
+  private crc = 0;
+  private size = 0;
+
+  constructor(private readonly codec: Codec = defaultCodec()) {}
+
+  write(s: string): void {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    if (this.chunk.length - this.used < s.length * 3) {
+      this.flush(false);
+      if (this.chunk.length - this.used < s.length * 3) this.chunk = new Uint8Array(Math.max(PartWriter.CHUNK, s.length * 3));
+    }
+    this.used += PartWriter.encoder.encodeInto(s, this.chunk.subarray(this.used)).written;
+  }
+
+  private flush(final: boolean): void {
+    const data = this.chunk.subarray(0, this.used);
+    const { codec } = this;
+    if (codec.deflatePiece) {
+      if (data.length > 0 || final) this.pieces.push(codec.deflatePiece(data, final));
+      this.crc = codec.crc32(data, this.crc);
+      this.size += data.length;
+      this.used = 0; // the chunk is reused
+    } else if (data.length > 0) {
+      this.pieces.push(data);
+      this.chunk = new Uint8Array(0);
+      this.used = 0;
+    }
+  }
+
+  /** The part: `head`, what was written, then `tail` (the head is known last: a sheet's dimension). */
+  finish(name: string, head: string, tail: string): WrittenPart {
+    this.write(tail);
+    const first = strToU8(head);
+    const { codec } = this;
+    if (!codec.deflatePiece) {
+      this.flush(true);
+      return concat([first, ...this.pieces]);
+    }
+    this.flush(true);
+    // The head as a piece of its own, put first: the CRC-32 of head + rest from both.
+    const data = concat([codec.deflatePiece(first, false), ...this.pieces]);
+    const crc = crc32Combine(codec.crc32(first), this.crc, this.size);
+    return { name, method: 8, crc, size: first.length + this.size, data };
+  }
+}
+
+/** Puts a written part into a record: bytes as they are; a compressed one as a lazy part, known intact. */
+export function putPart(entries: Entries, name: string, part: WrittenPart, codec: Codec = defaultCodec()): void {
+  if (part instanceof Uint8Array) entries[name] = part;
+  else defineLazy(entries, name, { entry: { ...part, name }, codec, verified: true });
+}
 
 /** 1980-01-01 00:00 in MS-DOS form: a fixed time, so that the same parts give the same bytes. */
 const DOS_TIME = 0;

@@ -9,20 +9,24 @@ import * as path from 'path';
 import { deflateSync, strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { PlanCell, SheetPlan, WritePlan } from '../../src/engine/types';
 import { main } from '../../src/cli/main';
-import { applyPlan, zipPackage } from '../../src/xlsx/package';
+import { applyPlan, buildSheetPart, buildSheetXml, zipPackage } from '../../src/xlsx/package';
 import { readWorkbookBytes } from '../../src/xlsx/read';
 import { sniff } from '../../src/xlsx/sniff';
 import {
   type Codec,
   DamagedEntry,
+  PartWriter,
   crc32,
+  crc32Combine,
   defaultCodec,
   detectCodec,
   fflateCodec,
   holds,
   lazyEntries,
+  putPart,
   readArchive,
   verifyEntries,
+  writeZip,
   type ZipEntry,
 } from '../../src/xlsx/zip';
 
@@ -106,8 +110,19 @@ describe('codecs', () => {
     const zipped = archive(zipSync({ x: data }))[0];
     expect(codec.crc32(data)).toBe(zipped.crc);
     expect(crc32(data)).toBe(zipped.crc);
+    expect(codec.crc32(data.subarray(100), codec.crc32(data.subarray(0, 100)))).toBe(zipped.crc);
   });
 
+  it('crc32Combine gives the CRC-32 of the concatenation', () => {
+    const a = strToU8('<?xml version="1.0"?><worksheet>');
+    for (const length of [0, 1, 7, 1000, 70000]) {
+      const b = strToU8('行'.repeat(length));
+      const both = new Uint8Array(a.length + b.length);
+      both.set(a);
+      both.set(b, a.length);
+      expect(crc32Combine(crc32(a), crc32(b), b.length)).toBe(crc32(both));
+    }
+  });
 });
 
 describe('reading: checked cheaply, inflated when read', () => {
@@ -190,7 +205,7 @@ describe('writing: unchanged parts copied compressed as they were', () => {
     const read = await readWorkbookBytes(input, { codec });
     if (!read.ok) throw new Error('unreadable');
     const counted = counting(codec);
-    const out = zipPackage(applyPlan(read.entries, PLAN, { now: NOW }), { codec: counted });
+    const out = zipPackage(applyPlan(read.entries, PLAN, { now: NOW, codec }), { codec: counted });
     const before = byName(archive(input));
     const after = byName(archive(out));
     const copied = [...after.values()].filter((e) => {
@@ -208,9 +223,10 @@ describe('writing: unchanged parts copied compressed as they were', () => {
       const b = before.get(e.name) as ZipEntry;
       expect([e.crc, e.size, e.method]).toEqual([b.crc, b.size, b.method]);
     }
-    // Only what changed was deflated, and the output unzips (fflate, as another reader) to the same parts.
+    // Only what changed was deflated (with zlib, the new sheet as it was written), and the output
+    // unzips (fflate, as another reader) to the same parts.
     expect(changed.filter((n) => !before.has(n)).sort()).toEqual(['customXml/_rels/item1.xml.rels', 'customXml/item1.xml', 'customXml/itemProps1.xml', 'xl/worksheets/sheet4.xml']);
-    expect(counted.deflated).toBe(changed.length);
+    expect(counted.deflated).toBe(codec.name === 'zlib' ? changed.length - 1 : changed.length);
     const unzipped = unzipSync(out);
     const plain = unzipSync(input);
     for (const e of copied) expect(same(unzipped[e.name], plain[e.name])).toBe(true);
@@ -222,7 +238,7 @@ describe('writing: unchanged parts copied compressed as they were', () => {
     for (const [, codec] of CODECS) {
       const read = await readWorkbookBytes(fixture('preserve.xlsx'), { codec });
       if (!read.ok) throw new Error('unreadable');
-      const entries = applyPlan(read.entries, PLAN, { now: NOW });
+      const entries = applyPlan(read.entries, PLAN, { now: NOW, codec });
       expect(same(zipPackage(entries, { codec }), zipPackage(entries, { codec }))).toBe(true);
       outputs.push(unzipSync(zipPackage(entries, { codec })));
     }
@@ -266,6 +282,56 @@ describe('writing: unchanged parts copied compressed as they were', () => {
     expect(codec.inflated).toBe(0);
     expect(holds(entries, name, plain[name])).toBe(true);
     expect(codec.inflated).toBe(1);
+  });
+});
+
+describe('PartWriter: a large part compressed as it is written', () => {
+  it.each(CODECS)('%s: head, rows over several chunks, tail — one part, valid for any inflater', (_name, codec) => {
+    const writer = new PartWriter(codec);
+    const rows: string[] = [];
+    for (let r = 1; r <= 30000; r++) rows.push(`<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>项目${r}：道路维修补助资金</t></is></c></row>`);
+    for (const row of rows) writer.write(row);
+    const head = '<?xml version="1.0"?><worksheet><dimension ref="A1:A30000"/><sheetData>';
+    const tail = '</sheetData></worksheet>';
+    const part = writer.finish('xl/worksheets/sheet9.xml', head, tail);
+    const expected = strToU8(head + rows.join('') + tail);
+    expect(expected.length).toBeGreaterThan(3 << 20); // several chunks
+    const entries: Record<string, Uint8Array> = {};
+    putPart(entries, 'xl/worksheets/sheet9.xml', part, codec);
+    expect(same(entries['xl/worksheets/sheet9.xml'], expected)).toBe(true);
+    const zipped = writeZip(entries, ['xl/worksheets/sheet9.xml'], codec);
+    expect(same(unzipSync(zipped)['xl/worksheets/sheet9.xml'], expected)).toBe(true);
+    const [e] = archive(zipped);
+    expect([e.crc, e.size]).toEqual([crc32(expected), expected.length]);
+  });
+
+  it.each(CODECS)('%s: a sheet part holds exactly the text buildSheetXml gives', (_name, codec) => {
+    const tricky = ['=1+1', 'a _x000D_ literal', 'ctl\u0001 end', 'line1\nline2', '\rCR', '<&>"', '\ud800 lone', '😀', '道路维修'];
+    const cells: PlanCell[][] = [];
+    for (let r = 0; r < 20000; r++) {
+      cells.push([
+        t(`${tricky[r % tricky.length]} ${r}`),
+        { t: 'number', value: String(r * 1.25), style: 'money' },
+        { t: 'formula', formula: `=SUM('明细'!G${r + 4})`, value: '0', style: 'money' },
+        r % 7 === 0 ? { t: 'empty', style: 'text' } : { t: 'empty' },
+      ]);
+    }
+    const sheet: SheetPlan = { ...SHEET, merges: ['A1:B1'], rowHeights: { 0: 28, 30000: 12 }, freezeRows: 1, cells };
+    const styleIndex = (s: string | undefined): number | undefined => (s === undefined ? undefined : s.length);
+    const entries: Record<string, Uint8Array> = {};
+    putPart(entries, 'x', buildSheetPart('x', sheet, styleIndex, codec), codec);
+    expect(entries['x'].length).toBeGreaterThan(1 << 20);
+    expect(strFromU8(entries['x'])).toBe(buildSheetXml(sheet, styleIndex));
+  });
+
+  it('an empty part', () => {
+    for (const [, codec] of CODECS) {
+      const part = new PartWriter(codec).finish('x', '', '');
+      const entries: Record<string, Uint8Array> = {};
+      putPart(entries, 'x', part, codec);
+      expect(entries['x'].length).toBe(0);
+      expect(unzipSync(writeZip(entries, ['x'], codec))['x'].length).toBe(0);
+    }
   });
 });
 
