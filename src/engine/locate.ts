@@ -121,9 +121,8 @@ const NOTE_LABEL = /^(注|注[:：]|说明[:：]|备注[:：]|填表人|填报�
 export type RowKind = 'project' | 'total' | 'subtotal' | 'blank' | 'note';
 
 /** What a row below the header is: a project, the total, a subtotal, a note, or blank. */
-export function classifyRow(view: SheetView, row: number, columns: Partial<Record<Field, number>>): RowKind {
-  const amountCols = [columns.budget, columns.executed, columns.initialBudget].filter((c): c is number => c !== undefined);
-  const firstAmount = amountCols.length ? Math.min(...amountCols) : view.colCount;
+export function classifyRow(view: SheetView, row: number, columns: Partial<Record<Field, number>>, table = tableColumns(view, columns)): RowKind {
+  const { amountCols, firstAmount, fieldCols } = table;
   let anything = false;
   for (let col = 0; col < view.colCount; col++) {
     if (!view.isEmpty(row, col)) {
@@ -144,9 +143,18 @@ export function classifyRow(view: SheetView, row: number, columns: Partial<Recor
   if (!hasAmount && NOTE_LABEL.test(name === '' ? compact(firstText(view, row)) : name)) return 'note';
   if (!hasAmount && name === '' && /^(单位[:：]|金额单位)/.test(compact(firstText(view, row)))) return 'note';
   // A row with nothing in the name and amount columns holds no project (e.g. a stray number in 序号).
-  const fieldCols = [columns.name, ...amountCols].filter((c): c is number => c !== undefined);
   if (fieldCols.every((c) => view.isEmpty(row, c))) return 'blank';
   return 'project';
+}
+
+/** The columns classifyRow looks at, worked out once per table rather than once per row. */
+function tableColumns(view: SheetView, columns: Partial<Record<Field, number>>): { amountCols: number[]; firstAmount: number; fieldCols: number[] } {
+  const amountCols = [columns.budget, columns.executed, columns.initialBudget].filter((c): c is number => c !== undefined);
+  return {
+    amountCols,
+    firstAmount: amountCols.length ? Math.min(...amountCols) : view.colCount,
+    fieldCols: [columns.name, ...amountCols].filter((c): c is number => c !== undefined),
+  };
 }
 
 function firstText(view: SheetView, row: number): string {
@@ -218,7 +226,8 @@ export function locateTable(
   const dataStart = header.rows[header.rows.length - 1] + 1;
 
   const kinds: { row: number; kind: RowKind }[] = [];
-  for (let row = dataStart; row < view.rowCount; row++) kinds.push({ row, kind: classifyRow(view, row, columns) });
+  const table = tableColumns(view, columns);
+  for (let row = dataStart; row < view.rowCount; row++) kinds.push({ row, kind: classifyRow(view, row, columns, table) });
   const meaningful = kinds.filter((k) => k.kind !== 'blank' && k.kind !== 'note');
   const totals = meaningful.filter((k) => k.kind === 'total');
   let totalRow: number | null = null;

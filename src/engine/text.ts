@@ -53,11 +53,10 @@ const DOC_SPECIAL = /[\s\u3000\u00a0[\]【】（）()［］﹝﹞]/;
 /** A document number with its brackets unified, for comparison: 唐财建[2024]10号 → 唐财建〔2024〕10号. */
 export function normaliseDocNumber(text: string): string {
   if (!DOC_SPECIAL.test(text)) return text;
-  const t = text.replace(/[\s\u3000\u00a0]+/g, '');
-  let out = '';
-  for (const ch of t) out += DOC_BRACKETS[ch] ?? ch;
-  return out;
+  return text.replace(/[\s\u3000\u00a0]+/g, '').replace(DOC_BRACKET_RE, (ch) => DOC_BRACKETS[ch]);
 }
+
+const DOC_BRACKET_RE = /[[\]【】（）()［］﹝﹞]/g;
 
 /**
  * Whether a document number has the form 机关代字〔年份〕序号号, e.g. 唐财建〔2024〕10号.
