@@ -1,29 +1,42 @@
 import type { RawValue, SheetGrid, ValueType } from './grid';
 import { parseRangeAddress } from './grid';
 import { parseNumberText } from './money';
-import { Quantity, QuantityHolder, displayDecimals } from './interval';
+import { Quantity, displayDecimals } from './interval';
 import { Num } from './num';
 
-/** A numeric cell: its value and interval are made from its quantity when asked for. */
-export class NumberContent extends QuantityHolder {
+/**
+ * A numeric cell: a quantity (its value and what its display says), itself an amount
+ * (types.ts Amount) once read as one — one object per cell, its value and interval made when asked.
+ */
+export class NumberContent extends Quantity {
   readonly kind = 'number' as const;
   constructor(
-    readonly q: Quantity,
+    num: Num,
+    shown: number | null,
     readonly percentFormat: boolean,
   ) {
-    super();
+    super(num, shown, true);
+  }
+  /** As an amount: a real number, so a formula may refer to it. */
+  get numeric(): boolean {
+    return true;
   }
 }
 
 /** A number typed as text (accepted, reported as info). */
-export class TextNumberContent extends QuantityHolder {
+export class TextNumberContent extends Quantity {
   readonly kind = 'text-number' as const;
   constructor(
-    readonly q: Quantity,
+    num: Num,
+    shown: number,
     readonly percent: boolean,
     readonly text: string,
   ) {
-    super();
+    super(num, shown, false);
+  }
+  /** As an amount: text, so a formula must not refer to it. */
+  get numeric(): boolean {
+    return false;
   }
 }
 
@@ -170,14 +183,14 @@ export function parseCell(cell: { value: RawValue; type: ValueType; format: stri
   if (typeof value === 'boolean') return { kind: 'boolean', value };
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { kind: 'error', text: '#NUM!' };
-    return new NumberContent(new Quantity(Num.fromDouble(value), displayDecimals(format), true), isPercentFormat(format));
+    return new NumberContent(Num.fromDouble(value), displayDecimals(format), isPercentFormat(format));
   }
   const text = String(value);
   if (text.trim() === '') return EMPTY_CONTENT;
   const parsed = parseNumberText(text);
   // "1e999" reads as a decimal, but no spreadsheet cell can hold it: it is not a number here either.
   if (parsed && Number.isFinite(parsed.value.toNumber())) {
-    return new TextNumberContent(new Quantity(Num.fromDec(parsed.value), parsed.decimals, false), parsed.percent, text);
+    return new TextNumberContent(Num.fromDec(parsed.value), parsed.decimals, parsed.percent, text);
   }
   return { kind: 'text', text };
 }

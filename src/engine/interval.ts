@@ -258,6 +258,11 @@ export class Quantity {
     return this.num.value;
   }
 
+  /** The quantity itself: an amount's `q` (types.ts). */
+  get q(): Quantity {
+    return this;
+  }
+
   /** `cellInterval(value, shown, fromDouble)`. */
   get interval(): Interval {
     if (this.iv === undefined) this.iv = cellInterval(this.num.value, this.shown, this.fromDouble);
@@ -281,17 +286,6 @@ export class Quantity {
     if (!num.fast) return NaN;
     if (this.shown === null || num.lastDigitPlace() > this.shown) return this.fromDouble && !num.isZero() ? pow10(num.exponent() - 14) : 0;
     return 5 * pow10(-this.shown - 1);
-  }
-}
-
-/** A value read from a cell (a number, a number typed as text, an amount): value and interval come from its quantity. */
-export abstract class QuantityHolder {
-  abstract readonly q: Quantity;
-  get value(): Dec {
-    return this.q.value;
-  }
-  get interval(): Interval {
-    return this.q.interval;
   }
 }
 

@@ -2,23 +2,12 @@
  * Project rows and their rates, with the fast paths of num.ts: a rate is divided out in
  * decimal.js only when a check too close to call, or a caller, asks for it.
  */
-import { type Quantity, QuantityHolder } from './interval';
 import { D, type Dec, formatFixed, formatRate, toWan } from './money';
 import { type Approx, Num, approxOf, decide, digits15, digitsToString, div, fastPathsOn, formatDigits, mul } from './num';
 import type { Amount, ProjectRow, Unit } from './types';
 
 /** Places the decimal point moves to turn the unit into 万元. */
 export const WAN_SHIFT: Record<Unit, number> = { 元: 4, 千元: 1, 万元: 0 };
-
-/** An amount read from a cell; value and interval are made from its quantity on demand. */
-export class CellAmount extends QuantityHolder implements Amount {
-  constructor(
-    readonly q: Quantity,
-    readonly numeric: boolean,
-  ) {
-    super();
-  }
-}
 
 /** What a project row holds besides its rate. */
 export type ProjectFields = Omit<ProjectRow, 'rate'>;

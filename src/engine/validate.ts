@@ -6,7 +6,7 @@ import { type Interval, type Quantity, exceeds, exceedsFast, meet, quotientInter
 import type { Located } from './locate';
 import { D, type Dec, formatFixed, formatRate } from './money';
 import { ExactSum, Num } from './num';
-import { CellAmount, ProjectRecord, rateBelow, threshold as thresholdOf } from './rates';
+import { ProjectRecord, rateBelow, threshold as thresholdOf } from './rates';
 import { compact, isPlaceholder, isValidDocNumber, normaliseDocNumber, tidy } from './text';
 import {
   type Amount,
@@ -78,9 +78,9 @@ function readAmount(log: IssueLog, content: CellContent, row: number, col: numbe
       return { ok: false, blank: false };
     case 'text-number':
       log.add('text-number', row, col, { field, text: content.text, value: content.q.num.toFixed() });
-      return { ok: true, amount: new CellAmount(content.q, false) };
+      return { ok: true, amount: content };
     case 'number':
-      return { ok: true, amount: new CellAmount(content.q, true) };
+      return { ok: true, amount: content };
   }
 }
 
