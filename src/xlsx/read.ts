@@ -164,14 +164,13 @@ function ownedSheetNames(entries: Entries): string[] {
 // ---------------------------------------------------------------------------------------------
 // Cells
 
-interface CellContent {
+/** What a cell presents, as Office.js would: filled in place, so that no object is made per cell. */
+interface Content {
   value: RawValue;
   type: ValueType;
   /** '=' + formula when the cell has one. */
-  formula?: string;
+  formula: string | undefined;
 }
-
-const EMPTY: CellContent = { value: '', type: 'Empty' };
 
 const VISIBILITY = {
   visible: 'Visible',
@@ -184,13 +183,30 @@ interface MergeIndex {
   _merges?: Record<string, { top: number; left: number; bottom: number; right: number; range: string }>;
 }
 
+/**
+ * exceljs's own array of a worksheet's rows (`_rows`: row r at r - 1) or of a row's cells (`_cells`:
+ * column c at c - 1), holes where there is none, read as it is rather than through eachRow/eachCell
+ * and findRow/findCell again; where it is not there, the same built through the public iterator.
+ */
+function ownArray<T>(owner: object, key: '_rows' | '_cells', each: (visit: (item: T, n: number) => void) => void): (T | undefined)[] {
+  const own = (owner as Record<string, unknown>)[key];
+  if (Array.isArray(own)) return own as (T | undefined)[];
+  const out: (T | undefined)[] = [];
+  each((item, n) => (out[n - 1] = item));
+  return out;
+}
+
+/**
+ * One pass over exceljs's rows and cells: each row becomes its four lines (values, types,
+ * formulas, number formats) from column A to its last cell, then the lines within the used range
+ * are cut or padded to it.
+ */
 function sheetGrid(ws: ExcelJS.Worksheet, date1904: boolean): SheetGrid {
   // `worksheet.model.merges` would serialise every row to build the model; the index is enough.
   const mergeRanges = Object.values((ws as unknown as MergeIndex)._merges ?? {});
   const merges = mergeRanges.map((m) => `${cellAddress(m.top - 1, m.left - 1)}:${cellAddress(m.bottom - 1, m.right - 1)}`);
   // exceljs repeats a merge's value over every cell of it; Office.js shows it in the top-left only.
-  // Cells by row, then by column: a "r,c" string key built for every cell cost more than the
-  // rest of the conversion, and one number key per cell leaves V8's small integers past 65,536 rows.
+  // Cells by row, then by column: one number key per cell leaves V8's small integers past 65,536 rows.
   const covered = new Map<number, Set<number>>();
   for (const m of mergeRanges) {
     for (let r = m.top; r <= m.bottom; r++) {
@@ -199,27 +215,6 @@ function sheetGrid(ws: ExcelJS.Worksheet, date1904: boolean): SheetGrid {
       for (let c = m.left; c <= m.right; c++) if (r !== m.top || c !== m.left) cols.add(c);
     }
   }
-
-  const contents = new Map<number, CellContent[]>();
-  let top = Infinity;
-  let left = Infinity;
-  let bottom = -Infinity;
-  let right = -Infinity;
-  ws.eachRow({ includeEmpty: false }, (row, r) => {
-    const coveredCols = covered.get(r);
-    let line: CellContent[] | undefined;
-    row.eachCell({ includeEmpty: false }, (cell, c) => {
-      if (coveredCols?.has(c) || cell.type === ExcelJS.ValueType.Merge) return;
-      const content = cellContent(cell, date1904);
-      if (content.type === 'Empty' && content.formula === undefined) return;
-      if (!line) contents.set(r, (line = []));
-      line[c] = content;
-      top = Math.min(top, r);
-      left = Math.min(left, c);
-      bottom = Math.max(bottom, r);
-      right = Math.max(right, c);
-    });
-  });
 
   const grid: SheetGrid = {
     name: ws.name,
@@ -232,71 +227,144 @@ function sheetGrid(ws: ExcelJS.Worksheet, date1904: boolean): SheetGrid {
     merges,
     visibility: VISIBILITY[ws.state] ?? 'Visible',
   };
-  if (contents.size === 0) return grid;
 
+  const rows = ownArray<ExcelJS.Row>(ws, '_rows', (visit) => ws.eachRow({ includeEmpty: true }, visit));
+  const values: RawValue[][] = [];
+  const types: ValueType[][] = [];
+  const formulas: RawValue[][] = [];
+  const formats: string[][] = [];
+  const content: Content = { value: '', type: 'Empty', formula: undefined };
+  // The used range, 1-based: cells with a value or a formula.
+  let top = 0;
+  let left = Infinity;
+  let bottom = 0;
+  let right = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (!row) continue;
+    const r = i + 1;
+    const cells = ownArray<ExcelJS.Cell>(row, '_cells', (visit) => row.eachCell({ includeEmpty: true }, visit));
+    const coveredCols = covered.get(r);
+    const v: RawValue[] = [];
+    const t: ValueType[] = [];
+    const f: RawValue[] = [];
+    const n: string[] = [];
+    for (let c = 1; c <= cells.length; c++) {
+      const cell = cells[c - 1];
+      if (cell && !coveredCols?.has(c) && cellContent(cell, date1904, content)) {
+        v.push(content.value);
+        t.push(content.type);
+        f.push(content.formula ?? content.value);
+        if (top === 0) top = r;
+        bottom = r;
+        if (c < left) left = c;
+        if (c > right) right = c;
+      } else {
+        v.push('');
+        t.push('Empty');
+        f.push('');
+      }
+      n.push(cell ? numberFormat(cell) : 'General');
+    }
+    values[i] = v;
+    types[i] = t;
+    formulas[i] = f;
+    formats[i] = n;
+  }
+  if (top === 0) return grid;
+
+  const width = right - left + 1;
+  /** A row's line cut to the used range's columns, or padded with `fill`. */
+  const fit = <T>(line: T[] | undefined, fill: T): T[] => {
+    const out = line === undefined ? [] : left > 1 ? line.slice(left - 1, right) : line;
+    if (out.length > width) out.length = width;
+    while (out.length < width) out.push(fill);
+    return out;
+  };
   grid.top = top - 1;
   grid.left = left - 1;
-  for (let r = top; r <= bottom; r++) {
-    const values: RawValue[] = [];
-    const types: ValueType[] = [];
-    const formats: string[] = [];
-    const formulas: RawValue[] = [];
-    const row = ws.findRow(r);
-    const line = contents.get(r);
-    for (let c = left; c <= right; c++) {
-      const content = line?.[c] ?? EMPTY;
-      values.push(content.value);
-      types.push(content.type);
-      formulas.push(content.formula ?? content.value);
-      formats.push(numberFormat(row?.findCell(c)));
-    }
-    grid.values.push(values);
-    grid.valueTypes.push(types);
-    grid.numberFormats.push(formats);
-    grid.formulas?.push(formulas);
+  const gridFormulas: RawValue[][] = [];
+  for (let i = top - 1; i < bottom; i++) {
+    grid.values.push(fit(values[i], ''));
+    grid.valueTypes.push(fit(types[i], 'Empty'));
+    gridFormulas.push(fit(formulas[i], ''));
+    grid.numberFormats.push(fit(formats[i], 'General'));
   }
+  grid.formulas = gridFormulas;
   return grid;
 }
 
-function numberFormat(cell: ExcelJS.Cell | undefined): string {
-  const f = cell?.numFmt;
+function numberFormat(cell: ExcelJS.Cell): string {
+  // `cell.numFmt` is `cell.style.numFmt` through a getter.
+  const f = (cell as unknown as { style?: { numFmt?: unknown } }).style?.numFmt;
   return typeof f === 'string' && f !== '' ? f : 'General';
 }
 
-function cellContent(cell: ExcelJS.Cell, date1904: boolean): CellContent {
-  if (cell.type === ExcelJS.ValueType.Formula) {
+/**
+ * exceljs's value model behind a cell (`cell._value.model`): read directly, the getters `type` and
+ * `value` cost a call each through one of a dozen classes for every cell. Not in its typings.
+ */
+interface ValueModel {
+  type?: unknown;
+  value?: unknown;
+  result?: unknown;
+}
+
+const T = ExcelJS.ValueType;
+
+/**
+ * Fills `out` with what the cell presents; whether it holds anything (a value or a formula). A cell
+ * of a merge but its top-left holds nothing.
+ */
+function cellContent(cell: ExcelJS.Cell, date1904: boolean, out: Content): boolean {
+  out.formula = undefined;
+  const model = (cell as unknown as { _value?: { model?: ValueModel } })._value?.model;
+  const type = model?.type;
+  if (type === T.Number || type === T.String || type === T.Date || type === T.Boolean || type === T.Error || type === T.SharedString) {
+    // What `cell.value` gives for these: the model's value (rich text is a String whose value is { richText }).
+    rawContent((model as ValueModel).value, date1904, out);
+  } else if (type === T.Null || type === T.Merge) {
+    set(out, '', 'Empty');
+  } else if (cell.type === T.Merge) {
+    set(out, '', 'Empty');
+  } else if (cell.type === T.Formula) {
     // `cell.result`, not `cell.value.result`: the value's copy drops falsy results (0, false, '').
-    const result = rawContent(cell.result as unknown, date1904);
+    rawContent(cell.result as unknown, date1904, out);
     const formula = cell.formula;
-    return formula ? { ...result, formula: `=${formula}` } : result;
-  }
-  return rawContent(cell.value as unknown, date1904);
+    if (formula) out.formula = `=${formula}`;
+  } else rawContent(cell.value as unknown, date1904, out);
+  return out.type !== 'Empty' || out.formula !== undefined;
+}
+
+function set(out: Content, value: RawValue, type: ValueType): void {
+  out.value = value;
+  out.type = type;
 }
 
 /**
  * Raw exceljs content to what Office.js would present. Parsed from the value's shape, since a
  * hyperlink's text and a formula's result can each be any of the other kinds.
  */
-function rawContent(v: unknown, date1904: boolean): CellContent {
-  if (v === null || v === undefined) return EMPTY;
-  if (typeof v === 'number') return Number.isFinite(v) ? { value: v, type: 'Double' } : EMPTY;
-  if (typeof v === 'string') return v === '' ? EMPTY : { value: v, type: 'String' };
-  if (typeof v === 'boolean') return { value: v, type: 'Boolean' };
+function rawContent(v: unknown, date1904: boolean, out: Content): void {
+  if (v === null || v === undefined) return set(out, '', 'Empty');
+  if (typeof v === 'number') return Number.isFinite(v) ? set(out, v, 'Double') : set(out, '', 'Empty');
+  if (typeof v === 'string') return v === '' ? set(out, '', 'Empty') : set(out, v, 'String');
+  if (typeof v === 'boolean') return set(out, v, 'Boolean');
   if (v instanceof Date) {
     const serial = dateToSerial(v, date1904);
-    return Number.isFinite(serial) ? { value: serial, type: 'Double' } : EMPTY;
+    return Number.isFinite(serial) ? set(out, serial, 'Double') : set(out, '', 'Empty');
   }
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (typeof o.error === 'string') return { value: o.error, type: 'Error' };
+    if (typeof o.error === 'string') return set(out, o.error, 'Error');
     if (Array.isArray(o.richText)) {
       const text = o.richText.map((run: unknown) => String((run as { text?: unknown })?.text ?? '')).join('');
-      return text === '' ? EMPTY : { value: text, type: 'String' };
+      return text === '' ? set(out, '', 'Empty') : set(out, text, 'String');
     }
-    if ('hyperlink' in o || 'text' in o) return rawContent(o.text, date1904);
-    if ('formula' in o || 'sharedFormula' in o) return rawContent(o.result, date1904);
+    if ('hyperlink' in o || 'text' in o) return rawContent(o.text, date1904, out);
+    if ('formula' in o || 'sharedFormula' in o) return rawContent(o.result, date1904, out);
   }
-  return EMPTY;
+  set(out, '', 'Empty');
 }
 
 /** Inverse of exceljs's excelToDate, so that the serial is the number stored in the file. */

@@ -309,6 +309,43 @@ describe('a workbook with the awkward cases', () => {
   });
 });
 
+describe("exceljs's model, read directly", () => {
+  // The grid is built in one pass over exceljs's own arrays of rows and cells and each cell's value
+  // model, not through eachRow/eachCell, findRow/findCell and the value getters (src/xlsx/read.ts).
+  // The reader falls back to the public API where they are missing; this pins that they are there
+  // and agree with the getters, so that the fast path is the one every other test here exercises.
+  it('rows, cells, value models and styles are where the reader looks, and agree with the getters', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('明细');
+    ws.getCell('B2').value = 85.5;
+    ws.getCell('B2').numFmt = '0.00';
+    ws.getCell('C2').value = { richText: [{ text: '道路' }, { text: '维修' }] };
+    ws.getCell('D2').value = { formula: 'B2*2', result: 171 };
+    ws.getCell('E2').value = { text: '文件', hyperlink: 'https://example.com/' };
+    ws.mergeCells('F2:G2');
+    const back = new ExcelJS.Workbook();
+    await back.xlsx.load((await wb.xlsx.writeBuffer()) as ExcelJS.Buffer);
+    const read = back.getWorksheet('明细') as ExcelJS.Worksheet;
+    const rows = (read as unknown as { _rows: ExcelJS.Row[] })._rows;
+    expect(Array.isArray(rows)).toBe(true);
+    expect(rows[1]).toBe(read.findRow(2));
+    const cells = (rows[1] as unknown as { _cells: ExcelJS.Cell[] })._cells;
+    expect(Array.isArray(cells)).toBe(true);
+    const model = (address: string): { type: number; value?: unknown } =>
+      (read.getCell(address) as unknown as { _value: { model: { type: number; value?: unknown } } })._value.model;
+    expect(cells[1]).toBe(read.getCell('B2'));
+    expect(model('B2')).toMatchObject({ type: ExcelJS.ValueType.Number, value: 85.5 });
+    expect(model('C2').value).toEqual(read.getCell('C2').value);
+    expect(model('D2').type).toBe(ExcelJS.ValueType.Formula);
+    expect(model('E2').type).toBe(ExcelJS.ValueType.Hyperlink);
+    expect(model('G2').type).toBe(ExcelJS.ValueType.Merge);
+    expect((read.getCell('B2') as unknown as { style: { numFmt?: string } }).style.numFmt).toBe(read.getCell('B2').numFmt);
+    const grid = ok(await readWorkbookBytes(new Uint8Array(await back.xlsx.writeBuffer()))).grid.sheets[0];
+    expect(grid.values).toEqual([[85.5, '道路维修', 171, '文件']]);
+    expect(grid.numberFormats[0][0]).toBe('0.00');
+  });
+});
+
 describe('the 1904 date system', () => {
   async function workbookWithDate(date1904: boolean): Promise<Uint8Array> {
     const wb = new ExcelJS.Workbook();
