@@ -222,7 +222,9 @@ const U32_MAX = 0xffffffff;
  * a method other than stored and deflated; encrypted when an entry is (checked after the
  * directory, before the local headers, as an archiver would report it).
  */
-export function readArchive(bytes: Uint8Array): ArchiveResult {
+export function readArchive(input: Uint8Array): ArchiveResult {
+  // A Buffer's subarrays are Buffers, whose slice() shares memory: the entries' views are plain.
+  const bytes = plain(input);
   const central = readCentralDirectory(bytes);
   if (!central) return { ok: false, reason: 'damaged' };
   // Zip-level encryption (not what Excel writes, but some archivers do) cannot be inflated.
@@ -336,7 +338,8 @@ function inflateSource(source: Source): Uint8Array {
   const { entry, codec } = source;
   let out: Uint8Array;
   try {
-    out = entry.method === 0 ? entry.data.slice() : codec.inflateRaw(entry.data, entry.size);
+    // A stored part is copied: whoever changes the bytes read must not change the archive's.
+    out = entry.method === 0 ? new Uint8Array(entry.data) : codec.inflateRaw(entry.data, entry.size);
   } catch (e) {
     throw new DamagedEntry(`${entry.name}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -159,6 +159,16 @@ describe('reading: checked cheaply, inflated when read', () => {
     expect(strFromU8(copy['[Content_Types].xml'])).toMatch(/<Types/);
   });
 
+  it('a stored part read from a Buffer is a copy: changing it leaves the file\'s bytes alone', () => {
+    const file = Buffer.from(zipSync({ 'a.xml': strToU8('<a/>') }, { level: 0 }));
+    const before = Buffer.from(file);
+    const entries = lazyEntries(archive(file));
+    const a = entries['a.xml'];
+    expect(a.constructor).toBe(Uint8Array);
+    a[1] = 'b'.charCodeAt(0);
+    expect(file.equals(before)).toBe(true);
+  });
+
   it('a damaged part not read by sniff is found by verifyEntries and when read', async () => {
     const parts = unzipSync(fixture('preserve.xlsx'));
     const stored = zipSync(parts, { level: 0 });
