@@ -5,7 +5,8 @@ import { cellAddress } from '../engine/grid';
 import type { RawValue, SheetGrid, ValueType, WorkbookGrid } from '../engine/grid';
 import { OWNERSHIP_NAMESPACE, parseOwnershipXml } from '../engine/ownership';
 import type { UnusableInput } from '../engine/types';
-import { sniff } from './sniff';
+import { fastSheetGrids } from './fast-read';
+import { type SniffResult, sniff } from './sniff';
 import { type Codec, type Entries, verifyEntries } from './zip';
 import type { PackageKind } from './sniff';
 
@@ -66,14 +67,27 @@ function isNodeError(e: unknown): e is NodeJS.ErrnoException {
   return typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).code === 'string';
 }
 
+/**
+ * Which reader builds the grid: `auto` (the default) takes the fast reader (fast-read.ts), which
+ * builds exceljs's grid straight from the sheets' XML, and falls back to exceljs for any package
+ * it does not vouch for; `exceljs` always loads exceljs's model (the tests' reference).
+ */
+export type Reader = 'auto' | 'exceljs';
+
 /** Reads a workbook from its bytes into the grid the engine takes. */
-export async function readWorkbookBytes(bytes: Uint8Array, opts?: { codec?: Codec }): Promise<ReadResult> {
+export async function readWorkbookBytes(bytes: Uint8Array, opts?: { codec?: Codec; reader?: Reader }): Promise<ReadResult> {
   const sniffed = sniff(bytes, opts?.codec);
   if (!sniffed.ok) return { ok: false, error: sniffed.error };
+  // The fast reader first, so that the parts it reads are inflated once (and checked then).
+  const fast = (opts?.reader ?? 'auto') === 'auto' ? fastGrids(sniffed.entries) : null;
   // Every part is checked against its CRC-32 while exceljs reads the package (in Node, on zlib's
   // thread pool): a damaged part is reported as such, never read as odd content, and the writer
   // may copy the parts it does not change as they are.
   const intact = verifyEntries(sniffed.entries);
+  if (fast) {
+    if (!(await intact)) return unusable('truncated');
+    return gridResult(sniffed, fast.sheets, fast.date1904);
+  }
 
   const workbook = new ExcelJS.Workbook();
   try {
@@ -95,7 +109,24 @@ export async function readWorkbookBytes(bytes: Uint8Array, opts?: { codec?: Code
   // exceljs converted date-formatted numbers into Dates using its own reading of the flag, so the
   // same flag converts them back to the stored serial.
   const exceljsDate1904 = Boolean(workbook.properties?.date1904);
-  const sheets = workbook.worksheets.map((ws) => sheetGrid(ws, exceljsDate1904));
+  return gridResult(
+    sniffed,
+    workbook.worksheets.map((ws) => sheetGrid(ws, exceljsDate1904)),
+    exceljsDate1904,
+  );
+}
+
+/** The fast reader's grids, or null to take exceljs (it declines what it does not vouch for; a throw declines too). */
+function fastGrids(entries: Entries): { sheets: SheetGrid[]; date1904: boolean } | null {
+  try {
+    return fastSheetGrids(entries);
+  } catch {
+    return null;
+  }
+}
+
+/** The read's result from the sheets exceljs loads (or the fast reader gives as exceljs would). */
+function gridResult(sniffed: Extract<SniffResult, { ok: true }>, sheets: SheetGrid[], exceljsDate1904: boolean): ReadResult {
   // Sheets exceljs does not load (chart sheets, a sheet whose part is missing) still hold their
   // names: they stand in the grid empty, so that no plan ever takes one of those names.
   const loaded = new Set(sheets.map((s) => s.name.toLowerCase()));
