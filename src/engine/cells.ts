@@ -107,18 +107,6 @@ export class SheetView {
     return this.mergeOrigin.has(this.key(row, col));
   }
 
-  raw(row: number, col: number): { value: RawValue; type: ValueType; format: string } {
-    const r = row - this.grid.top;
-    const c = col - this.grid.left;
-    const line = this.grid.values[r];
-    if (r < 0 || c < 0 || line === undefined || c >= line.length) return { value: '', type: 'Empty', format: 'General' };
-    return {
-      value: line[c],
-      type: this.grid.valueTypes[r]?.[c] ?? 'Empty',
-      format: this.grid.numberFormats[r]?.[c] ?? 'General',
-    };
-  }
-
   /** The raw value, '' outside the grid (no object made: the checks call this per cell). */
   private valueAt(row: number, col: number): RawValue {
     const line = this.grid.values[row - this.grid.top];
@@ -133,12 +121,7 @@ export class SheetView {
 
   /** Whether the cell reads as empty: `content(row, col).kind === 'empty'` without parsing it. */
   isEmpty(row: number, col: number): boolean {
-    const value = this.valueAt(row, col);
-    if (value === '' || value === null || value === undefined) return true;
-    const type = this.typeAt(row, col);
-    if (type === 'Empty') return true;
-    if (type === 'Error' || typeof value !== 'string') return false;
-    return value.trim() === '';
+    return isEmptyRaw(this.valueAt(row, col), this.typeAt(row, col));
   }
 
   /** The cell's text as a person reads it ('' for empty); numbers as written by JS. */
@@ -155,14 +138,6 @@ export class SheetView {
     return this.text(r, c);
   }
 
-  /** The cell's formula text, when the host gave formulas and the cell has one. */
-  formula(row: number, col: number): string | null {
-    const r = row - this.grid.top;
-    const c = col - this.grid.left;
-    const f = this.grid.formulas?.[r]?.[c];
-    return typeof f === 'string' && f.startsWith('=') ? f : null;
-  }
-
   content(row: number, col: number): CellContent {
     const value = this.valueAt(row, col);
     if (value === '') return EMPTY_CONTENT;
@@ -172,13 +147,19 @@ export class SheetView {
   }
 }
 
+/** Whether a raw cell reads as empty: no value, or text of white space only (an error's text never). */
+function isEmptyRaw(value: RawValue, type: ValueType): boolean {
+  if (type === 'Empty' || value === '' || value === null || value === undefined) return true;
+  return type !== 'Error' && typeof value === 'string' && value.trim() === '';
+}
+
 /**
  * Parses one raw cell. Numbers from doubles go to decimal through 15 significant digits;
  * text that reads as a number is kept as a text-number (accepted, reported as info).
  */
 export function parseCell(cell: { value: RawValue; type: ValueType; format: string }): CellContent {
   const { value, type, format } = cell;
-  if (type === 'Empty' || value === '' || value === null || value === undefined) return EMPTY_CONTENT;
+  if (isEmptyRaw(value, type)) return EMPTY_CONTENT;
   if (type === 'Error') return { kind: 'error', text: String(value) };
   if (typeof value === 'boolean') return { kind: 'boolean', value };
   if (typeof value === 'number') {
@@ -186,7 +167,6 @@ export function parseCell(cell: { value: RawValue; type: ValueType; format: stri
     return new NumberContent(Num.fromDouble(value), displayDecimals(format), isPercentFormat(format));
   }
   const text = String(value);
-  if (text.trim() === '') return EMPTY_CONTENT;
   const parsed = parseNumberText(text);
   // "1e999" reads as a decimal, but no spreadsheet cell can hold it: it is not a number here either.
   if (parsed && Number.isFinite(parsed.value.toNumber())) {

@@ -1,4 +1,4 @@
-import { D, type Dec } from './money';
+import { type Dec } from './money';
 import { ExactSum } from './num';
 import { WAN_SHIFT, rateBelow, threshold as thresholdOf } from './rates';
 import {
@@ -102,14 +102,4 @@ export function computeFigures(rows: ProjectRow[], unit: Unit, thresholdPercent:
     byOffice,
     lowExecution: rows.filter((r) => rateBelow(r, threshold)),
   };
-}
-
-/**
- * Score for budget execution in the project self-evaluation table: 10 × rate, capped at 10,
- * rounded to 2 decimals on output. Null when there is no rate.
- */
-export function executionScore(rate: Dec | null): Dec | null {
-  if (rate === null) return null;
-  const score = rate.times(10);
-  return score.gt(10) ? new D(10) : score;
 }

@@ -278,14 +278,13 @@ export class Quantity {
   }
 
   /**
-   * The interval's half-width as a double (0 for none; relative error ≤ 2^-53 from the one
-   * rounding of 10^p); NaN when the value has no fast form.
+   * The interval's half-width as a double (0 for none; within two roundings, of 10^p and of the
+   * product); NaN when the value has no fast form.
    */
   halfWidth(): number {
-    const num = this.num;
-    if (!num.fast) return NaN;
-    if (this.shown === null || num.lastDigitPlace() > this.shown) return this.fromDouble && !num.isZero() ? pow10(num.exponent() - 14) : 0;
-    return 5 * pow10(-this.shown - 1);
+    if (!this.num.fast) return NaN;
+    const w = this.widthDigits();
+    return w === null ? 0 : w.m * pow10(-w.k);
   }
 }
 

@@ -47,15 +47,6 @@ export interface Digits {
   k: number;
 }
 
-function stripZeros(neg: boolean, m: number, k: number): Digits {
-  if (m === 0) return { neg: false, m: 0, k: 0 };
-  while (m % 10 === 0) {
-    m /= 10;
-    k--;
-  }
-  return { neg, m, k };
-}
-
 /** Mantissa and scale of a plain decimal string ("-12.3400", "1.5e-7"); null past 15 significant digits. */
 export function digitsOfString(s: string): Digits | null {
   const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s);
@@ -214,20 +205,10 @@ export class Num {
     this.dec = dec;
   }
 
-  /** Digits when the decimal has at most 15 significant digits; null otherwise. */
-  get digits(): Digits | null {
-    return this.hasDigits ? { neg: this.neg, m: this.m, k: this.k } : null;
-  }
-
   /** The decimal a cell's double stands for (its 15 significant digits). */
   static fromDouble(x: number): Num {
     const digits = digits15Into(x, SCRATCH);
     return new Num(doubleOf(digits), digits, undefined);
-  }
-
-  /** The decimal of given digits. */
-  static fromDigits(digits: Digits): Num {
-    return new Num(doubleOf(digits), stripZeros(digits.neg, digits.m, digits.k), undefined);
   }
 
   /** A decimal already held by decimal.js (a number typed as text, a sum). */
@@ -368,24 +349,10 @@ export interface Approx {
   err: number;
 }
 
+/** A value's double; below 1e-290 doubles lose relative precision (subnormals), so no bound is claimed there. */
 export function approxOf(n: Num): Approx {
-  return { v: n.d, err: U * Math.abs(n.d) };
-}
-
-/** c × 10^p, for a half-width. */
-export function approxPow(c: number, p: number): Approx {
-  const v = c * pow10(p);
-  return { v, err: U * v };
-}
-
-export function add(a: Approx, b: Approx): Approx {
-  const v = a.v + b.v;
-  return { v, err: a.err + b.err + U * Math.abs(v) };
-}
-
-export function sub(a: Approx, b: Approx): Approx {
-  const v = a.v - b.v;
-  return { v, err: a.err + b.err + U * Math.abs(v) };
+  const v = n.d;
+  return { v, err: v !== 0 && Math.abs(v) < 1e-290 ? Infinity : U * Math.abs(v) };
 }
 
 export function mul(a: Approx, b: Approx): Approx {

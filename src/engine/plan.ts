@@ -39,15 +39,11 @@ export interface PlanResult {
 
 const text = (t: string, style: CellStyle = 'text'): PlanCell => ({ t: 'text', text: t.slice(0, MAX_CELL_TEXT), style });
 const empty = (style?: CellStyle): PlanCell => ({ t: 'empty', style });
-/** A number cell; a value no spreadsheet cell can hold (a sum past 1.8e308) is written as its text. */
-const num = (value: Dec | number, style: CellStyle = 'money'): PlanCell => {
-  const text = typeof value === 'number' ? String(value) : value.toFixed();
-  return Number.isFinite(Number(text)) ? { t: 'number', value: text, style } : { t: 'text', text, style };
-};
-
-/** A number cell from a decimal's text; a value no spreadsheet cell can hold is written as text. */
+/** A number cell from a decimal's text; a value no spreadsheet cell can hold (a sum past 1.8e308) is written as its text. */
 const numText = (value: string, style: CellStyle): PlanCell =>
   Number.isFinite(Number(value)) ? { t: 'number', value, style } : { t: 'text', text: value, style };
+/** A number cell of a decimal or a count. */
+const num = (value: Dec | number, style: CellStyle = 'money'): PlanCell => numText(typeof value === 'number' ? String(value) : value.toFixed(), style);
 
 /**
  * Plans the sheets the tool owns: what to write, where, and what to remove.

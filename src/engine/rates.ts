@@ -99,8 +99,17 @@ export function rowScoreText(row: ProjectRow): string | null {
   if ((rateVsFull(row) as number) >= 0) return '10.00';
   const n = roundedRate(row, 3);
   if (n !== undefined) return formatDigits({ neg: false, m: n, k: 2 }, 2);
-  const score = (row.rate as Dec).times(10);
-  return formatFixed(score.gt(10) ? new D(10) : score);
+  return formatFixed(executionScore(row.rate) as Dec);
+}
+
+/**
+ * Score for budget execution in the project self-evaluation table: 10 × rate, capped at 10,
+ * rounded to 2 decimals on output. Null when there is no rate.
+ */
+export function executionScore(rate: Dec | null): Dec | null {
+  if (rate === null) return null;
+  const score = rate.times(10);
+  return score.gt(10) ? new D(10) : score;
 }
 
 /** 15 significant digits of a double, as a cell value. */
@@ -124,7 +133,7 @@ export function rowScoreValue(row: ProjectRow): string | null {
   if (!hasRate(row)) return null;
   if ((rateVsFull(row) as number) >= 0) return '10';
   const x = (10 * (row.executed as Amount).q.num.d) / (row.budget as Amount).q.num.d;
-  return Number.isFinite(x) && x !== 0 ? doubleText(Math.min(x, 10)) : (row.rate as Dec).times(10).toFixed();
+  return Number.isFinite(x) && x !== 0 ? doubleText(Math.min(x, 10)) : (executionScore(row.rate) as Dec).toFixed();
 }
 
 /** An amount in 万元 written in full, for a cell value (Decimal#toFixed() of toWan). */

@@ -5,7 +5,7 @@ import { HEADER_SYNONYMS } from './headers';
 import { type Interval, type Quantity, exceeds, exceedsFast, meet, quotientInterval, rateMeetsFast, scaleInterval, sumQuantities } from './interval';
 import type { Located } from './locate';
 import { D, type Dec, formatFixed, formatRate } from './money';
-import { ExactSum, Num } from './num';
+import { ExactSum, Num, approxOf, decide } from './num';
 import { ProjectRecord, rateBelow, threshold as thresholdOf } from './rates';
 import { compact, isPlaceholder, isValidDocNumber, normaliseDocNumber, tidy } from './text';
 import {
@@ -332,14 +332,12 @@ function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void 
     if (positives.length < MAGNITUDE_MIN_VALUES) continue;
     const m = median(positives);
     const limit = m.times(MAGNITUDE_FACTOR);
-    // The limit as a double within `slack` of it: a value farther than that from it is decided on doubles.
-    const limitD = limit.toNumber();
-    const slack = 2 ** -50 * Math.abs(limitD);
+    const limitApprox = approxOf(Num.fromDec(limit));
     for (const r of rows) {
       const n = r[field]?.q.num;
       if (n === undefined || !n.isPositive()) continue;
-      const near = !n.fast || !Number.isFinite(limitD) || limitD < 1e-290 || Math.abs(n.d - limitD) <= slack + 2 ** -50 * n.d;
-      if (near ? n.value.gte(limit) : n.d > limitD) {
+      const c = n.fast ? decide(approxOf(n), limitApprox) : undefined;
+      if (c === undefined ? n.value.gte(limit) : c >= 0) {
         log.add('suspicious-magnitude', r.row - 1, col, {
           field,
           value: n.toFixed(),
