@@ -232,9 +232,10 @@ async function naiveWrite(context: Excel.RequestContext, plan: WritePlan): Promi
   for (const sp of plan.sheets) {
     const ws = context.workbook.worksheets.add(sp.name);
     await context.sync();
-    const width = Math.max(1, ...sp.cells.map((row) => row.length));
-    for (let r = 0; r < sp.cells.length; r++) {
-      const row = Array.from({ length: width }, (_, c) => sp.cells[r]?.[c]);
+    const width = Math.max(1, sp.width);
+    for (let r = 0; r < sp.rowCount; r++) {
+      const cells = sp.row(r);
+      const row = Array.from({ length: width }, (_, c) => cells[c]);
       const formats = row.map(formatOf);
       const values = row.map(valueOf);
       const formulas = row.map((cell) => (cell?.t === 'formula' ? cell.formula : null));

@@ -64,4 +64,4 @@ export * from './types';
 export * from './grid';
 export { issueMessage, unusableMessage, fieldName, severityName, dictionary } from './i18n';
 export { toReport, type Report } from './report';
-export { planWrite } from './plan';
+export { planWrite, rowsOf, sheetPlanOf } from './plan';

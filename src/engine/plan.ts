@@ -37,13 +37,87 @@ export interface PlanResult {
   notes: Issue[];
 }
 
-const text = (t: string, style: CellStyle = 'text'): PlanCell => ({ t: 'text', text: t.slice(0, MAX_CELL_TEXT), style });
+const text = (t: string, style: CellStyle = 'text'): PlanCell => ({ t: 'text', text: t.length > MAX_CELL_TEXT ? t.slice(0, MAX_CELL_TEXT) : t, style });
 const empty = (style?: CellStyle): PlanCell => ({ t: 'empty', style });
 /** A number cell from a decimal's text; a value no spreadsheet cell can hold (a sum past 1.8e308) is written as its text. */
 const numText = (value: string, style: CellStyle): PlanCell =>
   Number.isFinite(Number(value)) ? { t: 'number', value, style } : { t: 'text', text: value, style };
-/** A number cell of a decimal or a count. */
-const num = (value: Dec | number, style: CellStyle = 'money'): PlanCell => numText(typeof value === 'number' ? String(value) : value.toFixed(), style);
+/** A number cell of a decimal or a count (a count is a safe integer: its text is always a number). */
+const num = (value: Dec | number, style: CellStyle = 'money'): PlanCell =>
+  typeof value === 'number' && Number.isSafeInteger(value) ? { t: 'number', value: String(value), style } : numText(typeof value === 'number' ? String(value) : value.toFixed(), style);
+
+/** The shape of a run of rows made on demand: what every row of it has, declared by its maker. */
+interface BlockShape {
+  /** Cells per row. */
+  width: number;
+  /** Every style its cells use. */
+  styles: CellStyle[];
+  /** Whether its rows hold formulas. */
+  formulas: boolean;
+}
+
+/**
+ * A sheet's rows as they are planned: short rows held as written, a long run (one row per
+ * project or per issue) made on demand when a host asks for the row, so that 100,000 projects
+ * never stand as 1.2 million cell objects at once.
+ */
+class SheetRows {
+  /** Rows so far: the next row's 0-based index. */
+  count = 0;
+  width = 0;
+  hasFormulas = false;
+  private readonly used = new Set<CellStyle>();
+  private readonly fixed = new Map<number, PlanCell[]>();
+  private readonly blocks: { start: number; count: number; make: (i: number) => PlanCell[] }[] = [];
+
+  /** Appends a row; returns its 1-based row number. */
+  line(row: PlanCell[]): number {
+    this.width = Math.max(this.width, row.length);
+    for (const cell of row) {
+      if (cell.style) this.used.add(cell.style);
+      if (cell.t === 'formula') this.hasFormulas = true;
+    }
+    this.fixed.set(this.count, row);
+    return ++this.count;
+  }
+
+  /** Appends `count` rows, row i made by `make(i)` when asked for; `shape` is what each of them has. */
+  block(count: number, make: (i: number) => PlanCell[], shape: BlockShape): void {
+    if (count <= 0) return;
+    this.blocks.push({ start: this.count, count, make });
+    this.count += count;
+    this.width = Math.max(this.width, shape.width);
+    for (const style of shape.styles) this.used.add(style);
+    if (shape.formulas) this.hasFormulas = true;
+  }
+
+  /** The sheet plan's row access: held rows as they are, block rows made anew. */
+  row(r: number): PlanCell[] {
+    const held = this.fixed.get(r);
+    if (held) return held;
+    for (const b of this.blocks) if (r >= b.start && r < b.start + b.count) return b.make(r - b.start);
+    return [];
+  }
+
+  /** The row fields of a SheetPlan. */
+  plan(): Pick<SheetPlan, 'rowCount' | 'row' | 'width' | 'styles' | 'hasFormulas'> {
+    const styles = [...this.used];
+    return { rowCount: this.count, row: (r) => this.row(r), width: this.width, styles, hasFormulas: this.hasFormulas };
+  }
+}
+
+/** Every row of a sheet plan, made and held (for tests, and for hosts of small plans). */
+export function rowsOf(plan: SheetPlan): PlanCell[][] {
+  return Array.from({ length: plan.rowCount }, (_, r) => [...plan.row(r)]);
+}
+
+/** A sheet plan from rows given whole (a fake reading a written sheet back, a test). */
+export function sheetPlanOf(sheet: Omit<SheetPlan, 'rowCount' | 'row' | 'width' | 'styles' | 'hasFormulas'> & { cells: PlanCell[][] }): SheetPlan {
+  const { cells, ...rest } = sheet;
+  const rows = new SheetRows();
+  for (const row of cells) rows.line(row);
+  return { ...rest, ...rows.plan() };
+}
 
 /**
  * Plans the sheets the tool owns: what to write, where, and what to remove.
@@ -173,12 +247,9 @@ function rateCell(budgetRef: string, executedRef: string, rate: Dec | null, styl
 function summarySheet(name: string, analysis: Analysis, unchecked: boolean): SheetPlan {
   const { layout, figures, rows } = analysis;
   const width = 12;
-  const cells: PlanCell[][] = [];
+  const sheet = new SheetRows();
   const merges: string[] = [];
-  const line = (row: PlanCell[]): number => {
-    cells.push(row);
-    return cells.length; // 1-based row just written
-  };
+  const line = (row: PlanCell[]): number => sheet.line(row); // 1-based row just written
   const wide = (t: string, style: CellStyle): void => {
     const r = line([text(t, style), ...Array.from({ length: width - 1 }, () => empty(style))]);
     merges.push(`A${r}:${columnLetter(width - 1)}${r}`);
@@ -202,7 +273,7 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   // 一、总体情况
   wide('一、总体情况', 'subtitle');
   line(['项目数', '全年预算数', '全年执行数', '预算执行率'].map((h) => text(h, 'header')));
-  const r = cells.length + 1;
+  const r = sheet.count + 1;
   line([
     num(figures.projects, 'integer'),
     moneyCell(analysis, 'budget', rows, figures.budget),
@@ -218,10 +289,10 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
       text(h, 'header'),
     ),
   );
-  const catStart = cells.length + 1;
+  const catStart = sheet.count + 1;
   for (const c of figures.byCategory) {
     const inCat = rows.filter((p) => p.category === c.category);
-    const rr = cells.length + 1;
+    const rr = sheet.count + 1;
     const levelCells = (field: 'budget' | 'executed'): PlanCell[] =>
       FUND_LEVELS.map((level) =>
         moneyCell(
@@ -240,8 +311,8 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
       rateCell(`B${rr}`, `G${rr}`, c.rate),
     ]);
   }
-  const catEnd = cells.length;
-  const tr = cells.length + 1;
+  const catEnd = sheet.count;
+  const tr = sheet.count + 1;
   const colSum = (col: string, value: Dec): PlanCell => ({
     t: 'formula',
     formula: `=SUM(${col}${catStart}:${col}${catEnd})`,
@@ -272,7 +343,7 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   const byRow = new Map(rows.map((p) => [p.row, p]));
   for (const o of figures.byOffice) {
     const inOffice = o.rows.map((r) => byRow.get(r) as ProjectRow);
-    const rr = cells.length + 1;
+    const rr = sheet.count + 1;
     line([
       text(o.office),
       num(o.projects, 'integer'),
@@ -291,10 +362,13 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
     ),
   );
   const projectMoney = rowMoneyCells(analysis);
-  rows.forEach((p, i) => {
-    const rr = cells.length + 1;
+  // One row per project, made when the host writes it.
+  const detailTop = sheet.count + 1;
+  const detail = (i: number): PlanCell[] => {
+    const p = rows[i];
+    const rr = detailTop + i;
     const score = rowScoreValue(p);
-    line([
+    return [
       num(i + 1, 'integer'),
       text(p.name, 'wrap'),
       text(p.docNumber),
@@ -307,8 +381,10 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
       score === null ? text('—') : numText(score, 'money'),
       text(p.reason, 'wrap'),
       num(p.row, 'integer'),
-    ]);
-  });
+    ];
+  };
+  // Every detail row: integer, wrap, text, money (an amount, or its empty cell, or the score) and percent.
+  sheet.block(rows.length, detail, { width, styles: ['integer', 'wrap', 'text', 'money', 'percent'], formulas: true });
   line([]);
 
   // 五、执行率低于阈值的项目
@@ -322,7 +398,7 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   return {
     role: 'summary',
     name,
-    cells,
+    ...sheet.plan(),
     columnWidths: [26, 30, 20, 18, 10, 16, 14, 14, 12, 12, 36, 10],
     merges,
     freezeRows: 0,
@@ -332,10 +408,10 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
 
 function narrativeSheet(name: string, analysis: Analysis, unchecked: boolean): SheetPlan {
   const { layout } = analysis;
-  const cells: PlanCell[][] = [];
+  const sheet = new SheetRows();
   const yearText = layout.year === null ? '' : `（${layout.year}年度）`;
-  cells.push([text(`绩效目标实现情况${yearText}`, 'title')]);
-  cells.push([
+  sheet.line([text(`绩效目标实现情况${yearText}`, 'title')]);
+  sheet.line([
     text(
       unchecked
         ? `【未经校验】源数据存在${analysis.counts.error}个错误，以下文字仅供参考。`
@@ -343,20 +419,20 @@ function narrativeSheet(name: string, analysis: Analysis, unchecked: boolean): S
       unchecked ? 'severity-error' : 'note',
     ),
   ]);
-  cells.push([]);
+  sheet.line([]);
   const rowHeights: Record<number, number> = {};
   for (const paragraph of analysis.narrative) {
     // An estimate: a character outside the BMP counts twice (a line may come out a little tall).
-    rowHeights[cells.length] = Math.max(1, Math.ceil(paragraph.length / 32)) * 16 + 6;
-    cells.push([text(paragraph, 'paragraph')]);
+    rowHeights[sheet.count] = Math.max(1, Math.ceil(paragraph.length / 32)) * 16 + 6;
+    sheet.line([text(paragraph, 'paragraph')]);
   }
-  return { role: 'narrative', name, cells, columnWidths: [68], merges: [], rowHeights };
+  return { role: 'narrative', name, ...sheet.plan(), columnWidths: [68], merges: [], rowHeights };
 }
 
 function issuesSheet(name: string, analysis: Analysis, lang: Lang, blocking: boolean): SheetPlan {
   const { counts, issues } = analysis;
-  const cells: PlanCell[][] = [];
-  cells.push([
+  const sheet = new SheetRows();
+  sheet.line([
     text(
       counts.error > 0
         ? `校验未通过：${counts.error}个错误，${counts.warning}个警告，${counts.info}个提示`
@@ -365,7 +441,7 @@ function issuesSheet(name: string, analysis: Analysis, lang: Lang, blocking: boo
     ),
     ...Array.from({ length: 5 }, () => empty('title')),
   ]);
-  cells.push([
+  sheet.line([
     text(
       blocking
         ? '存在错误，因此未生成汇总表和绩效自评文字。请按下表逐项修改源数据后重新生成；点击“单元格”列可跳转到问题所在。'
@@ -374,27 +450,30 @@ function issuesSheet(name: string, analysis: Analysis, lang: Lang, blocking: boo
     ),
     ...Array.from({ length: 5 }, () => empty(blocking ? 'severity-error' : 'note')),
   ]);
-  cells.push([]);
-  cells.push(['序号', '级别', '问题代码', '工作表', '单元格', '问题说明及修改建议'].map((h) => text(h, 'header')));
-  issues.forEach((issue, i) => {
-    cells.push([
+  sheet.line([]);
+  sheet.line(['序号', '级别', '问题代码', '工作表', '单元格', '问题说明及修改建议'].map((h) => text(h, 'header')));
+  // One row per issue (there may be one per project), made when the host writes it.
+  const issueRow = (i: number): PlanCell[] => {
+    const issue = issues[i];
+    return [
       num(i + 1, 'integer'),
       text(severityName(issue.severity, lang), `severity-${issue.severity}` as CellStyle),
       text(issue.code),
       text(issue.sheet),
       { t: 'text', text: issue.cell, style: 'link', link: { sheet: issue.sheet, cell: issue.cell } },
       text(issueMessage(issue, lang), 'wrap'),
-    ]);
-  });
-  if (issues.length === 0) cells.push([empty(), text('—'), empty(), empty(), empty(), text('未发现问题。', 'wrap')]);
+    ];
+  };
+  const severities = [...new Set(issues.map((issue) => `severity-${issue.severity}` as CellStyle))];
+  sheet.block(issues.length, issueRow, { width: 6, styles: ['integer', ...severities, 'text', 'link', 'wrap'], formulas: false });
+  if (issues.length === 0) sheet.line([empty(), text('—'), empty(), empty(), empty(), text('未发现问题。', 'wrap')]);
   return {
     role: 'issues',
     name,
-    cells,
+    ...sheet.plan(),
     columnWidths: [6, 8, 26, 22, 10, 90],
     merges: ['A1:F1', 'A2:F2'],
     freezeRows: 4,
     landscape: true,
   };
 }
-

@@ -282,8 +282,20 @@ export interface SheetPlan {
   role: SheetRole;
   /** The name to write under: the preferred one unless a user's sheet holds it. */
   name: string;
-  /** Rows from A1 down; each row from column A. */
-  cells: PlanCell[][];
+  /** How many rows the sheet has, from A1 down. */
+  rowCount: number;
+  /**
+   * Row r's cells from column A (0 ≤ r < rowCount; `[]` outside). Made on demand: the rows of a
+   * long project list are never all held at once, and each call makes its row anew, so a host
+   * asks once per row, writes it, and lets it go. `rowsOf(plan)` gives them all as arrays.
+   */
+  row(r: number): readonly PlanCell[];
+  /** The widest row's number of cells. */
+  width: number;
+  /** Every style a cell uses, each once. */
+  styles: readonly CellStyle[];
+  /** Whether any cell is a formula. */
+  hasFormulas: boolean;
   /** Column widths in characters, from column A. */
   columnWidths: number[];
   /** Merged areas, A1 notation ("A1:F1"). */

@@ -570,21 +570,21 @@ function valueOf(cell: PlanCell | undefined): string | number | null {
 }
 
 /** Same-style cells of rows r0..r1 as rectangles: runs along a row, joined down the rows. */
-function styleRects(cells: PlanCell[][], r0: number, r1: number): { style: CellStyle; r0: number; c0: number; r1: number; c1: number }[] {
+function styleRects(row: (r: number) => readonly PlanCell[], r0: number, r1: number): { style: CellStyle; r0: number; c0: number; r1: number; c1: number }[] {
   type R = { style: CellStyle; r0: number; c0: number; r1: number; c1: number };
   const open = new Map<string, R>();
   const out: R[] = [];
   for (let r = r0; r <= r1; r++) {
-    const row = cells[r] ?? [];
+    const cells = row(r);
     const seen = new Set<string>();
-    for (let c = 0; c < row.length; ) {
-      const style = row[c]?.style;
+    for (let c = 0; c < cells.length; ) {
+      const style = cells[c]?.style;
       if (!style) {
         c++;
         continue;
       }
       let e = c;
-      while (e + 1 < row.length && row[e + 1]?.style === style) e++;
+      while (e + 1 < cells.length && cells[e + 1]?.style === style) e++;
       const key = `${c}:${e}:${style}`;
       const o = open.get(key);
       if (o && o.r1 === r - 1) o.r1 = r;
@@ -651,8 +651,11 @@ function chunkOps(sp: SheetPlan, width: number, r0: number, r1: number): Op[] {
     if (sp.landscape) ops.push({ bytes: ACTION_BYTES, apply: (ws) => (ws.pageLayout.orientation = 'Landscape') });
   }
   if (rows <= 0) return ops;
+  // The chunk's rows, each asked of the plan once.
+  const lines = Array.from({ length: rows }, (_, i) => sp.row(r0 + i));
+  const line = (r: number): readonly PlanCell[] => lines[r - r0] ?? [];
   const block = <T>(f: (cell: PlanCell | undefined) => T): T[][] =>
-    Array.from({ length: rows }, (_, i) => Array.from({ length: width }, (_, c) => f(sp.cells[r0 + i]?.[c])));
+    Array.from({ length: rows }, (_, i) => Array.from({ length: width }, (_, c) => f(lines[i][c])));
   const formats = block(formatOf);
   const values = block(valueOf);
   const formulas = block((cell) => (cell?.t === 'formula' ? cell.formula : null));
@@ -670,7 +673,7 @@ function chunkOps(sp: SheetPlan, width: number, r0: number, r1: number): Op[] {
   if (any(formats)) ops.push(cellBlock('numberFormat', formats));
   if (any(values)) ops.push(cellBlock('values', values));
   if (any(formulas)) ops.push(cellBlock('formulas', formulas));
-  for (const rect of styleRects(sp.cells, r0, r1)) ops.push(lookOps(rect, LOOKS[rect.style]));
+  for (const rect of styleRects(line, r0, r1)) ops.push(lookOps(rect, LOOKS[rect.style]));
   for (const m of sp.merges) {
     const last = Number(/(\d+)$/.exec(m)?.[1] ?? '0') - 1;
     if (last >= r0 && last <= r1) ops.push({ bytes: 2 * ACTION_BYTES + m.length, apply: (ws) => ws.getRange(m).merge(false) });
@@ -680,7 +683,7 @@ function chunkOps(sp: SheetPlan, width: number, r0: number, r1: number): Op[] {
     if (typeof h === 'number' && Number.isFinite(h) && h > 0) {
       ops.push({ bytes: 2 * ACTION_BYTES, apply: (ws) => (ws.getRangeByIndexes(r, 0, 1, 1).format.rowHeight = Math.min(h, 409)) });
     }
-    (sp.cells[r] ?? []).forEach((cell, c) => {
+    line(r).forEach((cell, c) => {
       if (cell?.t !== 'text' || !cell.link) return;
       const link: Excel.RangeHyperlink = {
         documentReference: `${quoteSheetName(cell.link.sheet)}!${cell.link.cell.replace(/\$/g, '')}`,
@@ -694,9 +697,9 @@ function chunkOps(sp: SheetPlan, width: number, r0: number, r1: number): Op[] {
 
 /** A sheet plan as chunks of rows whose operations fit the request budget. */
 function planChunks(sp: SheetPlan, sheet: number): WriteChunk[] {
-  const width = Math.max(1, ...sp.cells.map((row) => row.length));
+  const width = Math.max(1, sp.width);
   const rowBytes = (r: number): number => {
-    const row = sp.cells[r] ?? [];
+    const row = sp.row(r);
     let n = 0;
     for (let c = 0; c < width; c++) {
       const cell = row[c];
@@ -714,7 +717,7 @@ function planChunks(sp: SheetPlan, sheet: number): WriteChunk[] {
     }
     return [{ sheet, ops, bytes, rows: r1 - r0 + 1 }];
   };
-  const n = sp.cells.length;
+  const n = sp.rowCount;
   if (n === 0) return make(0, -1);
   const out: WriteChunk[] = [];
   let start = 0;

@@ -1054,7 +1054,7 @@ class StyleSheet {
 
 function usedStyles(plan: WritePlan): CellStyle[] {
   const used = new Set<CellStyle>();
-  for (const sheet of plan.sheets) for (const row of sheet.cells) for (const cell of row) if (cell?.style) used.add(cell.style);
+  for (const sheet of plan.sheets) for (const style of sheet.styles) used.add(style);
   return STYLE_ORDER.filter((s) => used.has(s));
 }
 
@@ -1158,12 +1158,12 @@ function writeSheet(plan: SheetPlan, styleIndex: StyleIndex, rows: XmlSink): { h
   const heightRows = Object.keys(heights)
     .map(Number)
     .filter((r) => Number.isInteger(r) && r >= 0 && r < 1048576);
-  const lastRow = Math.max(plan.cells.length - 1, ...heightRows);
+  const lastRow = Math.max(plan.rowCount - 1, ...heightRows);
   const letters: string[] = [];
   // ` s="N"` for each style, looked up once.
   const styleAttrs = new Map<CellStyle | undefined, string>();
   for (let r = 0; r <= lastRow; r++) {
-    const row = plan.cells[r] ?? [];
+    const row = plan.row(r);
     const rowNumber = r + 1;
     let cellsXml = '';
     for (let c = 0; c < row.length; c++) {
@@ -1172,6 +1172,8 @@ function writeSheet(plan: SheetPlan, styleIndex: StyleIndex, rows: XmlSink): { h
       const ref = (letters[c] ??= columnLetter(c)) + rowNumber;
       let sAttr = styleAttrs.get(cell.style);
       if (sAttr === undefined) {
+        // The plan declares its styles (styles.xml is written from them): a cell outside them is a planning error.
+        if (cell.style !== undefined && !plan.styles.includes(cell.style)) throw new Error(`${plan.name}!${ref}: style ${cell.style} not declared`);
         const s = styleIndex(cell.style);
         styleAttrs.set(cell.style, (sAttr = s === undefined ? '' : ` s="${s}"`));
       }
@@ -1204,6 +1206,7 @@ function writeSheet(plan: SheetPlan, styleIndex: StyleIndex, rows: XmlSink): { h
           break;
         }
         case 'formula': {
+          if (!plan.hasFormulas) throw new Error(`${plan.name}!${ref}: a formula in a plan declared without formulas`);
           const f = cell.formula.charCodeAt(0) === 61 ? cell.formula.slice(1) : cell.formula;
           if (f.trim() === '') throw new Error(`${plan.name}!${ref}: empty formula`);
           if (f.length > MAX_FORMULA) throw new Error(`${plan.name}!${ref}: formula longer than ${MAX_FORMULA} characters`);
@@ -1596,7 +1599,7 @@ export function applyPlan(entries: Entries, plan: WritePlan, opts: ApplyOptions 
 
   pruneCalcChain(pkg, wb, touchedIds);
 
-  if (plan.sheets.some((s) => s.cells.some((row) => row.some((c) => c?.t === 'formula')))) {
+  if (plan.sheets.some((s) => s.hasFormulas)) {
     pkg.setText(wb.path, setFullCalcOnLoad(wb.xml));
     wb = readWorkbook(pkg, wbPath);
   }

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { analyze, planWrite, toReport, type WorkbookGrid } from '../../src/engine';
+import { rowsOf } from '../../src/engine/plan';
 import { exceeds, meet, quotientInterval, scaleInterval, Quantity, exceedsFast, rateMeetsFast, sumIntervals, sumQuantities } from '../../src/engine/interval';
 import { D, decimalFromDouble, formatFixed } from '../../src/engine/money';
 import { ExactSum, Num, digits15, digitsOfString, digitsToString, formatDigits, setFastPaths } from '../../src/engine/num';
@@ -152,7 +153,9 @@ function outcome(grid: WorkbookGrid, threshold: number): string {
   const result = analyze(grid, { threshold });
   if (!result.ok) return JSON.stringify(result.error);
   const report = toReport(result.analysis, 'f.xlsx', 'zh');
-  const plan = planWrite(grid, result.analysis, { mode: 'fill', force: true }).plan;
+  const written = planWrite(grid, result.analysis, { mode: 'fill', force: true }).plan;
+  // Every planned row, made: a sheet plan's rows are made on demand.
+  const plan = { ...written, sheets: written.sheets.map((s) => ({ ...s, cells: rowsOf(s) })) };
   const exact = result.analysis.rows.map((r) => [r.rate?.toFixed() ?? null, r.budget?.value.toFixed(), r.budget?.interval.lo.toFixed()]);
   const figures = { ...result.analysis.figures, lowExecution: result.analysis.figures.lowExecution.map((r) => r.row) };
   return JSON.stringify({ report, plan, exact, figures });

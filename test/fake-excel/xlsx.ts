@@ -5,6 +5,7 @@
  */
 import { strFromU8 } from 'fflate';
 import { parseCellAddress } from '../../src/engine/grid';
+import { sheetPlanOf as planOfRows } from '../../src/engine/plan';
 import { OWNERSHIP_NAMESPACE, parseOwnershipXml } from '../../src/engine/ownership';
 import type { CellStyle, PlanCell, SheetPlan, SheetRole, WritePlan } from '../../src/engine/types';
 import { applyPlan, readOwnership, zipPackage, type Entries } from '../../src/xlsx/package';
@@ -123,7 +124,7 @@ export function sheetPlanOf(fake: FakeExcel, sheet: SheetModel, role: SheetRole)
   });
   const rowHeights: Record<number, number> = {};
   for (const [r, h] of sheet.rowHeights) rowHeights[r] = h;
-  return {
+  return planOfRows({
     role,
     name: sheet.name,
     cells,
@@ -132,7 +133,7 @@ export function sheetPlanOf(fake: FakeExcel, sheet: SheetModel, role: SheetRole)
     rowHeights,
     freezeRows: sheet.freezeRows,
     landscape: sheet.orientation === 'Landscape',
-  };
+  });
 }
 
 /**

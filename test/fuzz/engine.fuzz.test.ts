@@ -34,6 +34,7 @@ import {
 } from '../../src/engine';
 import { D, type Dec, formatFixed, toWan } from '../../src/engine/money';
 import { SEVERITY } from '../../src/engine/validate';
+import { rowsOf } from '../../src/engine/plan';
 import { buildSheetXml } from '../../src/xlsx/package';
 import { Err, HEADER, sheet, type TestCell } from '../helpers/grid';
 
@@ -548,7 +549,7 @@ function checkFormula(cell: Extract<PlanCell, { t: 'formula' }>, a: Analysis, pl
   if (local) {
     for (let k = 2; k < local.length; k += 2) {
       const r = Number(local[k]);
-      ensure(r >= 1 && r <= plan.cells.length, () => `${f} refers outside the summary`);
+      ensure(r >= 1 && r <= plan.rowCount, () => `${f} refers outside the summary`);
     }
     ensure(cell.value === '—' || new D(cell.value).isFinite(), () => `${f} has the value ${show(cell.value)}`);
     return;
@@ -592,7 +593,7 @@ function checkPlan(grid: WorkbookGrid, a: Analysis, force: boolean, lang: 'zh' |
   for (const n of notes) ensure(n.code === 'owned-name-taken', () => `note ${show(n)}`);
 
   for (const sp of plan.sheets) {
-    sp.cells.forEach((row, r) =>
+    rowsOf(sp).forEach((row, r) =>
       row.forEach((cell, c) => {
         const where = `${sp.name}!${columnLetter(c)}${r + 1}`;
         if (cell.t === 'text') {
@@ -616,7 +617,7 @@ function checkPlan(grid: WorkbookGrid, a: Analysis, force: boolean, lang: 'zh' |
   const summary = plan.sheets.find((s) => s.role === 'summary');
   if (summary) {
     for (const p of a.rows) {
-      const line = summary.cells.find((r) => r.length === 12 && r[11]?.t === 'number' && r[11].value === String(p.row) && r[1]?.t === 'text');
+      const line = rowsOf(summary).find((r) => r.length === 12 && r[11]?.t === 'number' && r[11].value === String(p.row) && r[1]?.t === 'text');
       ensure(line !== undefined, () => `no detail line for row ${p.row}`);
       const fields: [number, string][] = [[1, p.name], [2, p.docNumber], [5, p.office], [10, p.reason]];
       for (const [c, text] of fields) {
@@ -628,7 +629,7 @@ function checkPlan(grid: WorkbookGrid, a: Analysis, force: boolean, lang: 'zh' |
   }
   const issues = plan.sheets.find((s) => s.role === 'issues');
   if (issues) {
-    issues.cells.slice(4, 4 + a.issues.length).forEach((r, i) => {
+    rowsOf(issues).slice(4, 4 + a.issues.length).forEach((r, i) => {
       ensure(show(r[3]) === show({ t: 'text', text: a.layout.sheet, style: 'text' }), () => `校验结果 row ${i + 5}: the sheet as ${show(r[3])}`);
       ensure(r[4]?.t === 'text' && r[4].text === a.issues[i].cell, () => `校验结果 row ${i + 5}: the cell as ${show(r[4])}`);
     });

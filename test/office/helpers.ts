@@ -6,6 +6,7 @@ import * as path from 'path';
 import ExcelJS from 'exceljs';
 import { analyze, type AnalyzeOptions, type Lang, planWrite, type Report, type SheetPlan, toReport, type WorkbookGrid, type WritePlan } from '../../src/engine';
 import { OWNERSHIP_NAMESPACE, parseOwnershipXml } from '../../src/engine/ownership';
+import { rowsOf } from '../../src/engine/plan';
 import { readWorkbookFile } from '../../src/xlsx/read';
 import type { FakeExcel, WriteLogEntry } from '../fake-excel';
 import { rectAddress } from '../fake-excel/model';
@@ -56,7 +57,7 @@ export function expectSheetAsPlanned(fake: FakeExcel, sp: SheetPlan): void {
   const sheet = fake.sheet(sp.name);
   const mismatches: string[] = [];
   const numeric = (s: string): boolean => /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(s);
-  sp.cells.forEach((row, r) => {
+  rowsOf(sp).forEach((row, r) => {
     row.forEach((cell, c) => {
       if (!cell) return;
       const at = `${sp.name}!${rectAddress({ r0: r, c0: c, r1: r, c1: c })}`;
@@ -98,7 +99,7 @@ export function expectSheetAsPlanned(fake: FakeExcel, sp: SheetPlan): void {
   });
   // Nothing beyond what the plan writes.
   const used = sheet.usedRect(true);
-  if (used && used.r1 >= sp.cells.length) mismatches.push(`${sp.name}: values below the plan's last row (${used.r1 + 1})`);
+  if (used && used.r1 >= sp.rowCount) mismatches.push(`${sp.name}: values below the plan's last row (${used.r1 + 1})`);
   expect(mismatches.slice(0, 20)).toEqual([]);
   const merges = sheet.merges.map((m) => rectAddress(m)).sort();
   expect(merges).toEqual([...sp.merges].sort());

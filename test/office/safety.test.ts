@@ -3,6 +3,7 @@
  * only its own sheets, and leaves no half-written sheet whatever fails; errors say what happened.
  */
 import { type WorkbookGrid } from '../../src/engine';
+import { rowsOf } from '../../src/engine/plan';
 import { createExcelHost } from '../../src/office/excel-host';
 import { hostMessage } from '../../src/office/messages';
 import { DEFAULT_SETTINGS, type HostResult } from '../../src/office/types';
@@ -54,7 +55,7 @@ describe('user text stays text', () => {
       expect([name, texts.get(name)]).toEqual([name, { type: 'String', formula: undefined }]);
     }
     // Formulas in the owned sheets are the plan's, none other.
-    const planned = new Set(expected.plan.sheets.flatMap((s) => s.cells.flat().flatMap((c) => (c?.t === 'formula' ? [c.formula] : []))));
+    const planned = new Set(expected.plan.sheets.flatMap((s) => rowsOf(s).flat().flatMap((c) => (c?.t === 'formula' ? [c.formula] : []))));
     for (const name of expected.plan.sheets.map((s) => s.name)) {
       for (const cell of fake.sheet(name).cells.values()) if (cell.formula !== undefined) expect(planned).toContain(cell.formula);
     }
@@ -151,7 +152,8 @@ describe('a failure leaves no half-written sheet', () => {
     cell.type = 'String';
     fake.model.touch();
     const next = cliOnGrid(withValue(grid, 3, 8, '资金按进度拨付'), 'Book1.xlsx').plan;
-    expect(JSON.stringify(next.sheets)).not.toBe(JSON.stringify(old.sheets));
+    const rows = (p: typeof old): string => JSON.stringify(p.sheets.map(rowsOf));
+    expect(rows(next)).not.toBe(rows(old));
     fake.failSync({ at: fake.syncCount + 4, code: 'GeneralException', applied });
     const error = failed(await host.fill(DEFAULT_SETTINGS));
     expect(error.code).toBe('write-failed');

@@ -4,6 +4,7 @@
  * (20 columns, ~30 characters each), where the naive single read and single write both fail.
  */
 import { columnLetter } from '../../src/engine';
+import { rowsOf } from '../../src/engine/plan';
 import { createExcelHost } from '../../src/office/excel-host';
 import { DEFAULT_SETTINGS } from '../../src/office/types';
 import { readWorkbookBytes } from '../../src/xlsx/read';
@@ -96,8 +97,8 @@ describe('20,000 rows of long CJK text', () => {
       }),
     ).rejects.toMatchObject({ code: 'ResponsePayloadSizeLimitExceeded' });
     const summary = cliOnGrid(grid, 'x.xlsx').plan.sheets[0];
-    const width = Math.max(...summary.cells.map((r) => r.length));
-    const values = summary.cells.map((row) => Array.from({ length: width }, (_, c) => (row[c]?.t === 'text' ? (row[c] as { text: string }).text : null)));
+    const width = summary.width;
+    const values = rowsOf(summary).map((row) => Array.from({ length: width }, (_, c) => (row[c]?.t === 'text' ? (row[c] as { text: string }).text : null)));
     await expect(
       fake.run(async (context) => {
         const ws = context.workbook.worksheets.add('naive');

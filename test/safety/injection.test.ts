@@ -19,6 +19,7 @@ import * as path from 'path';
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { main } from '../../src/cli/main';
 import { analyze, type PlanCell, planWrite, type SheetPlan } from '../../src/engine';
+import { rowsOf } from '../../src/engine/plan';
 import { readOwnership } from '../../src/xlsx/package';
 import { readWorkbookFile } from '../../src/xlsx/read';
 import { haveTool } from '../helpers/libreoffice';
@@ -126,7 +127,7 @@ function planCells(sheets: SheetPlan[]): Map<string, Map<string, PlanCell>> {
   const out = new Map<string, Map<string, PlanCell>>();
   for (const s of sheets) {
     const m = new Map<string, PlanCell>();
-    s.cells.forEach((row, r) => row.forEach((cell, c) => m.set(`${colLetter(c)}${r + 1}`, cell)));
+    rowsOf(s).forEach((row, r) => row.forEach((cell, c) => m.set(`${colLetter(c)}${r + 1}`, cell)));
     out.set(s.name, m);
   }
   return out;

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyze, planWrite, type SheetPlan } from '../../src/engine';
 import { D, formatFixed } from '../../src/engine/money';
+import { rowsOf } from '../../src/engine/plan';
 import { readWorkbookFile } from '../../src/xlsx/read';
 import { REFERENCE, haveReference } from '../helpers/shared';
 import { haveTool, libreOfficeConvert } from '../helpers/libreoffice';
@@ -43,7 +44,7 @@ async function expectLibreOfficeAgrees(output: string, sheets: SheetPlan[]): Pro
     const ws = wb.getWorksheet(plan.name);
     expect(ws).toBeDefined();
     if (!ws) continue;
-    plan.cells.forEach((row, r) =>
+    rowsOf(plan).forEach((row, r) =>
       row.forEach((cell, c) => {
         if (cell.t !== 'formula') return;
         const got = ws.getCell(r + 1, c + 1).value as unknown;

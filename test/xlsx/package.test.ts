@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { buildOwnershipXml, OWNERSHIP_NAMESPACE, parseOwnershipXml } from '../../src/engine/ownership';
 import type { CellStyle, PlanCell, SheetPlan, WritePlan } from '../../src/engine/types';
+import { sheetPlanOf } from '../../src/engine/plan';
 import { writeFileAtomic } from '../../src/xlsx/atomic';
 import { applyPlan, escapeXString, formulaRefersToSheet, readOwnership, zipPackage } from '../../src/xlsx/package';
 
@@ -49,7 +50,7 @@ const TRICKY = ['=1+1', '+8613800000000', '-5', '@SUM(A1)', '\tTAB', '\rCR', 'a 
 const t = (text: string, style?: CellStyle): PlanCell => ({ t: 'text', text, style });
 
 function summary(name = '预算执行汇总', title = '2024年度预算执行情况汇总表'): SheetPlan {
-  return {
+  return sheetPlanOf({
     role: 'summary',
     name,
     columnWidths: [24, 16, 16, 12],
@@ -73,24 +74,24 @@ function summary(name = '预算执行汇总', title = '2024年度预算执行情
       [{ t: 'text', text: '见项目清单第2行', style: 'link', link: { sheet: '项目', cell: 'A2' } }],
       [t('注：金额单位为万元。', 'note')],
     ],
-  };
+  });
 }
 
 const TRICKY_ROW = 7; // 1-based row of TRICKY[0]
 const LINK_ROW = TRICKY_ROW + TRICKY.length;
 
 function narrative(): SheetPlan {
-  return {
+  return sheetPlanOf({
     role: 'narrative',
     name: '绩效自评文字',
     columnWidths: [100],
     merges: [],
     cells: [[t('二、预算执行情况', 'title')], [t('全年预算数500.50万元，执行数340.25万元，执行率67.98%。', 'paragraph')]],
-  };
+  });
 }
 
 function issues(): SheetPlan {
-  return {
+  return sheetPlanOf({
     role: 'issues',
     name: '校验结果',
     columnWidths: [10, 12, 60],
@@ -102,7 +103,7 @@ function issues(): SheetPlan {
       [t('警告', 'severity-warning'), t('项目!B2', 'text'), t('金额带小数。', 'wrap')],
       [t('提示', 'severity-info'), t('项目!A4', 'text'), t('—', 'wrap')],
     ],
-  };
+  });
 }
 
 const plan = (sheets: SheetPlan[], remove: string[] = []): WritePlan => ({ sheets, remove, activate: sheets[0]?.name ?? '' });
@@ -508,7 +509,7 @@ function minimalPackage(styles?: string): Entries {
 }
 
 const SMALL = plan([
-  {
+  sheetPlanOf({
     role: 'summary',
     name: '预算执行汇总',
     columnWidths: [12, 12],
@@ -517,7 +518,7 @@ const SMALL = plan([
       [t('标题', 'title'), t('=Data!A1', 'text')],
       [t('两倍', 'header'), { t: 'formula', formula: '=Data!A1*2', value: '10', style: 'money' }],
     ],
-  },
+  }),
 ]);
 
 describe('packages written by other programs', () => {

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { deflateSync, strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { PlanCell, SheetPlan, WritePlan } from '../../src/engine/types';
+import { sheetPlanOf } from '../../src/engine/plan';
 import { main } from '../../src/cli/main';
 import { applyPlan, buildSheetPart, buildSheetXml, zipPackage } from '../../src/xlsx/package';
 import { readWorkbookBytes } from '../../src/xlsx/read';
@@ -64,7 +65,7 @@ function counting(base: Codec): Codec & { inflated: number; deflated: number } {
 }
 
 const t = (text: string): PlanCell => ({ t: 'text', text, style: 'text' });
-const SHEET: SheetPlan = {
+const SHEET: SheetPlan = sheetPlanOf({
   role: 'summary',
   name: '预算执行汇总',
   columnWidths: [20, 12],
@@ -73,7 +74,7 @@ const SHEET: SheetPlan = {
     [t('项目'), t('金额')],
     [t('道路维修'), { t: 'number', value: '120.5', style: 'money' }],
   ],
-};
+});
 const PLAN: WritePlan = { sheets: [SHEET], remove: [], activate: SHEET.name };
 
 const CODECS: [string, Codec][] = [
@@ -326,7 +327,7 @@ describe('PartWriter: a large part compressed as it is written', () => {
         r % 7 === 0 ? { t: 'empty', style: 'text' } : { t: 'empty' },
       ]);
     }
-    const sheet: SheetPlan = { ...SHEET, merges: ['A1:B1'], rowHeights: { 0: 28, 30000: 12 }, freezeRows: 1, cells };
+    const sheet: SheetPlan = sheetPlanOf({ ...SHEET, merges: ['A1:B1'], rowHeights: { 0: 28, 30000: 12 }, freezeRows: 1, cells });
     const styleIndex = (s: string | undefined): number | undefined => (s === undefined ? undefined : s.length);
     const entries: Record<string, Uint8Array> = {};
     putPart(entries, 'x', buildSheetPart('x', sheet, styleIndex, codec), codec);
