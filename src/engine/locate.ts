@@ -1,7 +1,7 @@
 import { SheetView } from './cells';
 import { columnIndex } from './grid';
 import { headerField, twoRowHeaderField, unitOfHeader } from './headers';
-import { compact } from './text';
+import { compact, compactUpTo } from './text';
 import { type AnalyzeOptions, FIELDS, type Field, type UnusableInput, type Unit } from './types';
 
 /** How far down a sheet a header row is looked for. */
@@ -114,15 +114,30 @@ function bestHeader(view: SheetView): HeaderCandidate | null {
   return best;
 }
 
-const TOTAL_LABEL = /^(合计|总计|共计|总合计|合计数)$/;
-const SUBTOTAL_LABEL = /(小计|其中[:：]?)/;
+/** Labels of the total row, matched as a whole after compacting. */
+const TOTAL_LABELS = new Set(['合计', '总计', '共计', '总合计', '合计数']);
+/** A subtotal label is short and says 小计 or 其中 (其中：…). */
+const SUBTOTAL_MAX_LENGTH = 12;
+
+/**
+ * Whether a compacted text may be a total or subtotal label: each one says 计 (合计, 总计, 共计,
+ * 小计…) or 中 (其中). One look at each character spares most cells the set and substring look-ups.
+ */
+function mayBeLabel(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 0x8ba1 || c === 0x4e2d) return true;
+  }
+  return false;
+}
+
 const NOTE_LABEL = /^(注|注[:：]|说明[:：]|备注[:：]|填表人|填报人|审核人|制表|制表人|单位负责人|财务负责人|联系电话|填报日期)/;
 
 export type RowKind = 'project' | 'total' | 'subtotal' | 'blank' | 'note';
 
 /** What a row below the header is: a project, the total, a subtotal, a note, or blank. */
 export function classifyRow(view: SheetView, row: number, columns: Partial<Record<Field, number>>, table = tableColumns(view, columns)): RowKind {
-  const { amountCols, firstAmount, fieldCols } = table;
+  const { amountCols, labelCols, fieldCols } = table;
   let anything = false;
   for (let col = 0; col < view.colCount; col++) {
     if (!view.isEmpty(row, col)) {
@@ -132,27 +147,31 @@ export function classifyRow(view: SheetView, row: number, columns: Partial<Recor
   }
   if (!anything) return 'blank';
   // A total or subtotal label stands before the amounts (often merged over 序号 and the name).
-  for (let col = 0; col < Math.max(firstAmount, (columns.name ?? 0) + 1); col++) {
-    const t = compact(view.text(row, col));
-    if (t === '') continue;
-    if (TOTAL_LABEL.test(t)) return 'total';
-    if (SUBTOTAL_LABEL.test(t) && t.length <= 12) return 'subtotal';
+  // Every label is short: a longer text, such as a project's name, is not compacted in full.
+  for (let col = 0; col < labelCols; col++) {
+    const t = compactUpTo(view.text(row, col), SUBTOTAL_MAX_LENGTH);
+    if (t === null || !mayBeLabel(t)) continue;
+    if (TOTAL_LABELS.has(t)) return 'total';
+    if (t.includes('小计') || t.includes('其中')) return 'subtotal';
   }
-  const name = columns.name !== undefined ? compact(view.text(row, columns.name)) : '';
-  const hasAmount = amountCols.some((c) => !view.isEmpty(row, c));
-  if (!hasAmount && NOTE_LABEL.test(name === '' ? compact(firstText(view, row)) : name)) return 'note';
-  if (!hasAmount && name === '' && /^(单位[:：]|金额单位)/.test(compact(firstText(view, row)))) return 'note';
+  // A row without amounts may be a note under the table (注：…, 填表人…) or a 单位 line.
+  if (!amountCols.some((c) => !view.isEmpty(row, c))) {
+    const name = columns.name !== undefined ? compact(view.text(row, columns.name)) : '';
+    if (NOTE_LABEL.test(name === '' ? compact(firstText(view, row)) : name)) return 'note';
+    if (name === '' && /^(单位[:：]|金额单位)/.test(compact(firstText(view, row)))) return 'note';
+  }
   // A row with nothing in the name and amount columns holds no project (e.g. a stray number in 序号).
-  if (fieldCols.every((c) => view.isEmpty(row, c))) return 'blank';
-  return 'project';
+  return fieldCols.some((c) => !view.isEmpty(row, c)) ? 'project' : 'blank';
 }
 
 /** The columns classifyRow looks at, worked out once per table rather than once per row. */
-function tableColumns(view: SheetView, columns: Partial<Record<Field, number>>): { amountCols: number[]; firstAmount: number; fieldCols: number[] } {
+function tableColumns(view: SheetView, columns: Partial<Record<Field, number>>): { amountCols: number[]; labelCols: number; fieldCols: number[] } {
   const amountCols = [columns.budget, columns.executed, columns.initialBudget].filter((c): c is number => c !== undefined);
+  const firstAmount = amountCols.length ? Math.min(...amountCols) : view.colCount;
   return {
     amountCols,
-    firstAmount: amountCols.length ? Math.min(...amountCols) : view.colCount,
+    /** Labels are looked for in the columns before the amounts, and in the name column at least. */
+    labelCols: Math.max(firstAmount, (columns.name ?? 0) + 1),
     fieldCols: [columns.name, ...amountCols].filter((c): c is number => c !== undefined),
   };
 }
@@ -225,17 +244,26 @@ export function locateTable(
   const headerTop = header.rows[0];
   const dataStart = header.rows[header.rows.length - 1] + 1;
 
-  const kinds: { row: number; kind: RowKind }[] = [];
+  // The total is the first meaningful row (a total above the projects), or else the last one;
+  // meaningful rows are all but blanks and notes. The project rows' array is made once, long
+  // enough for every row, then cut to the projects found: pushing row after row onto a long array
+  // would reallocate it again and again.
+  const projectRows: number[] = new Array(Math.max(view.rowCount - dataStart, 0));
+  let projects = 0;
+  let seenMeaningful = false;
+  let firstTotal: number | null = null; // the first meaningful row, when it is a total
+  let lastTotal: number | null = null; // the last meaningful row so far, when it is a total
   const table = tableColumns(view, columns);
-  for (let row = dataStart; row < view.rowCount; row++) kinds.push({ row, kind: classifyRow(view, row, columns, table) });
-  const meaningful = kinds.filter((k) => k.kind !== 'blank' && k.kind !== 'note');
-  const totals = meaningful.filter((k) => k.kind === 'total');
-  let totalRow: number | null = null;
-  const firstTotal = totals[0];
-  const lastMeaningful = meaningful[meaningful.length - 1];
-  if (firstTotal && firstTotal === meaningful[0]) totalRow = firstTotal.row;
-  else if (lastMeaningful && lastMeaningful.kind === 'total') totalRow = lastMeaningful.row;
-  const projectRows = kinds.filter((k) => k.kind === 'project').map((k) => k.row);
+  for (let row = dataStart; row < view.rowCount; row++) {
+    const kind = classifyRow(view, row, columns, table);
+    if (kind === 'blank' || kind === 'note') continue;
+    if (kind === 'project') projectRows[projects++] = row;
+    if (!seenMeaningful && kind === 'total') firstTotal = row;
+    seenMeaningful = true;
+    lastTotal = kind === 'total' ? row : null;
+  }
+  projectRows.length = projects;
+  const totalRow = firstTotal ?? lastTotal;
 
   let unit: Unit = '万元';
   let unitSource: Located['unitSource'] = 'default';
