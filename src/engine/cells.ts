@@ -2,7 +2,7 @@ import type { RawValue, SheetGrid, ValueType } from './grid';
 import { parseRangeAddress } from './grid';
 import { parseNumberText } from './money';
 import { Quantity, displayDecimals } from './interval';
-import { Num } from './num';
+import type { Dec } from './money';
 
 /**
  * A numeric cell: a quantity (its value and what its display says), itself an amount
@@ -10,12 +10,13 @@ import { Num } from './num';
  */
 export class NumberContent extends Quantity {
   readonly kind = 'number' as const;
+  /** `value`: the cell's double. */
   constructor(
-    num: Num,
+    value: number,
     shown: number | null,
     readonly percentFormat: boolean,
   ) {
-    super(num, shown, true);
+    super(value, shown, true);
   }
   /** As an amount: a real number, so a formula may refer to it. */
   get numeric(): boolean {
@@ -26,13 +27,14 @@ export class NumberContent extends Quantity {
 /** A number typed as text (accepted, reported as info). */
 export class TextNumberContent extends Quantity {
   readonly kind = 'text-number' as const;
+  /** `value`: the decimal read from the text. */
   constructor(
-    num: Num,
+    value: Dec,
     shown: number,
     readonly percent: boolean,
     readonly text: string,
   ) {
-    super(num, shown, false);
+    super(value, shown, false);
   }
   /** As an amount: text, so a formula must not refer to it. */
   get numeric(): boolean {
@@ -164,13 +166,13 @@ export function parseCell(cell: { value: RawValue; type: ValueType; format: stri
   if (typeof value === 'boolean') return { kind: 'boolean', value };
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { kind: 'error', text: '#NUM!' };
-    return new NumberContent(Num.fromDouble(value), displayDecimals(format), isPercentFormat(format));
+    return new NumberContent(value, displayDecimals(format), isPercentFormat(format));
   }
   const text = String(value);
   const parsed = parseNumberText(text);
   // "1e999" reads as a decimal, but no spreadsheet cell can hold it: it is not a number here either.
   if (parsed && Number.isFinite(parsed.value.toNumber())) {
-    return new TextNumberContent(Num.fromDec(parsed.value), parsed.decimals, parsed.percent, text);
+    return new TextNumberContent(parsed.value, parsed.decimals, parsed.percent, text);
   }
   return { kind: 'text', text };
 }

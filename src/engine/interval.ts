@@ -241,21 +241,25 @@ export function exceeds(a: Interval, b: Interval): boolean {
 
 /**
  * A cell's value with what its display says: the interval it stands for is made only when a
- * check needs the exact path.
+ * check needs the exact path. A quantity is its own number (one object per cell, not two).
  */
-export class Quantity {
+export class Quantity extends Num {
   private iv: Interval | undefined;
+  /** `displayDecimals` of the cell's format, or the decimals written in a number typed as text. */
+  readonly shown: number | null;
+  /** The value came from a double (a numeric cell): exact values then carry one unit of the 15th digit. */
+  readonly fromDouble: boolean;
 
-  constructor(
-    readonly num: Num,
-    /** `displayDecimals` of the cell's format, or the decimals written in a number typed as text. */
-    readonly shown: number | null,
-    /** The value came from a double (a numeric cell): exact values then carry one unit of the 15th digit. */
-    readonly fromDouble: boolean,
-  ) {}
+  /** `value`: a cell's double (the decimal of its 15 significant digits), a decimal, or a Num. */
+  constructor(value: number | Dec | Num, shown: number | null, fromDouble: boolean) {
+    super(value);
+    this.shown = shown;
+    this.fromDouble = fromDouble;
+  }
 
-  get value(): Dec {
-    return this.num.value;
+  /** The number: the quantity itself. */
+  get num(): Num {
+    return this;
   }
 
   /** The quantity itself: an amount's `q` (types.ts). */
@@ -265,7 +269,7 @@ export class Quantity {
 
   /** `cellInterval(value, shown, fromDouble)`. */
   get interval(): Interval {
-    if (this.iv === undefined) this.iv = cellInterval(this.num.value, this.shown, this.fromDouble);
+    if (this.iv === undefined) this.iv = cellInterval(this.value, this.shown, this.fromDouble);
     return this.iv;
   }
 

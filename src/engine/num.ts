@@ -196,25 +196,45 @@ export class Num {
   readonly k: number;
   private dec: Dec | undefined;
 
-  private constructor(d: number, digits: Digits | null, dec: Dec | undefined) {
-    this.d = d;
-    this.hasDigits = digits !== null;
-    this.neg = digits?.neg ?? false;
-    this.m = digits?.m ?? 0;
-    this.k = digits?.k ?? 0;
-    this.dec = dec;
+  /**
+   * From a cell's double (the decimal of its 15 significant digits), a decimal.js value, or
+   * another Num (copied: a subclass, a cell's quantity, is then its own number, one object).
+   */
+  protected constructor(source: number | Dec | Num) {
+    if (typeof source === 'number') {
+      const digits = digits15Into(source, SCRATCH);
+      this.d = doubleOf(digits);
+      this.hasDigits = true;
+      this.neg = digits.neg;
+      this.m = digits.m;
+      this.k = digits.k;
+      this.dec = undefined;
+    } else if (source instanceof Num) {
+      this.d = source.d;
+      this.hasDigits = source.hasDigits;
+      this.neg = source.neg;
+      this.m = source.m;
+      this.k = source.k;
+      this.dec = source.dec;
+    } else {
+      const digits = source.isZero() ? { neg: false, m: 0, k: 0 } : source.sd() <= 15 ? digitsOfString(source.toFixed()) : null;
+      this.d = source.toNumber();
+      this.hasDigits = digits !== null;
+      this.neg = digits?.neg ?? false;
+      this.m = digits?.m ?? 0;
+      this.k = digits?.k ?? 0;
+      this.dec = source;
+    }
   }
 
   /** The decimal a cell's double stands for (its 15 significant digits). */
   static fromDouble(x: number): Num {
-    const digits = digits15Into(x, SCRATCH);
-    return new Num(doubleOf(digits), digits, undefined);
+    return new Num(x);
   }
 
   /** A decimal already held by decimal.js (a number typed as text, a sum). */
   static fromDec(value: Dec): Num {
-    const digits = value.isZero() ? { neg: false, m: 0, k: 0 } : value.sd() <= 15 ? digitsOfString(value.toFixed()) : null;
-    return new Num(value.toNumber(), digits, value);
+    return new Num(value);
   }
 
   /** The exact value. */

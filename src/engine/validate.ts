@@ -185,25 +185,23 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
   const rows: ProjectRecord[] = [];
   const seen = new Map<string, number>();
 
-  const text = (row: number, field: Field): string => {
-    const col = columns[field];
-    if (col === undefined) return '';
-    // Text fields merged down over several projects (a category for a group) apply to each.
-    return tidy(view.originText(row, col));
-  };
+  // Text fields merged down over several projects (a category for a group) apply to each.
+  const text = (row: number, col: number | undefined): string => (col === undefined ? '' : tidy(view.originText(row, col)));
+  const nameCol = columns.name as number;
+  const budgetCol = columns.budget as number;
+  const executedCol = columns.executed as number;
+  const { initialBudget: initialCol, rate: rateCol, docNumber: docCol, category: categoryCol, level: levelCol } = columns;
+  const { reason: reasonCol, office: officeCol, content: contentCol, outcome: outcomeCol } = columns;
 
   for (const row of loc.projectRows) {
-    const nameCol = columns.name as number;
-    const budgetCol = columns.budget as number;
-    const executedCol = columns.executed as number;
-    const name = text(row, 'name');
+    const name = text(row, nameCol);
     if (name === '') log.add('missing-value', row, nameCol, { field: 'name' });
 
     const budgetRead = readAmount(log, view.content(row, budgetCol), row, budgetCol, 'budget', true);
     const executedRead = readAmount(log, view.content(row, executedCol), row, executedCol, 'executed', true);
     let initialBudget: Amount | undefined;
-    if (columns.initialBudget !== undefined) {
-      const r = readAmount(log, view.content(row, columns.initialBudget), row, columns.initialBudget, 'initialBudget', false);
+    if (initialCol !== undefined) {
+      const r = readAmount(log, view.content(row, initialCol), row, initialCol, 'initialBudget', false);
       if (r.ok) initialBudget = r.amount;
     }
     const budget = budgetRead.ok ? budgetRead.amount : undefined;
@@ -233,10 +231,10 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
       }
     }
 
-    const reason = text(row, 'reason');
-    const docNumber = text(row, 'docNumber');
-    const categoryRaw = text(row, 'category');
-    const levelRaw = text(row, 'level');
+    const reason = text(row, reasonCol);
+    const docNumber = text(row, docCol);
+    const categoryRaw = text(row, categoryCol);
+    const levelRaw = text(row, levelCol);
     const category = normaliseCategory(categoryRaw);
     let level = normaliseLevel(levelRaw);
     const project = new ProjectRecord(
@@ -248,10 +246,10 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
         categoryRaw,
         level: UNRECOGNISED,
         levelRaw,
-        office: text(row, 'office'),
+        office: text(row, officeCol),
         reason,
-        content: text(row, 'content'),
-        outcome: text(row, 'outcome'),
+        content: text(row, contentCol),
+        outcome: text(row, outcomeCol),
         budget,
         executed,
         initialBudget,
@@ -259,11 +257,11 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
       amountsSound && hasRate,
     );
 
-    if (columns.rate !== undefined) {
+    if (rateCol !== undefined) {
       const budgetNonZero = budget !== undefined && !budget.q.num.isZero();
-      const reported = readRate(log, view.content(row, columns.rate), row, columns.rate, percentColumn, budgetNonZero);
+      const reported = readRate(log, view.content(row, rateCol), row, rateCol, percentColumn, budgetNonZero);
       if (reported && amountsSound && budget && executed && budgetNonZero && hasRate && !rateMeets(reported, executed, budget)) {
-        log.add('rate-mismatch', row, columns.rate, {
+        log.add('rate-mismatch', row, rateCol, {
           reported: percentText(midpoint(reportedInterval(reported))),
           computed: percentText(project.rate as Dec),
         });
@@ -271,7 +269,7 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
     }
 
     if (project.hasRate && rateBelow(project, threshold) && isPlaceholder(reason)) {
-      const col = columns.reason ?? columns.rate ?? executedCol;
+      const col = reasonCol ?? rateCol ?? executedCol;
       log.add('low-execution-unexplained', row, col, {
         name,
         rate: percentText(project.rate as Dec),
@@ -280,11 +278,11 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
     }
 
     if (docNumber !== '' && !isValidDocNumber(docNumber)) {
-      log.add('invalid-doc-number', row, columns.docNumber as number, { text: docNumber });
+      log.add('invalid-doc-number', row, docCol as number, { text: docNumber });
     }
 
-    if (category === UNRECOGNISED) log.add('unknown-fund-category', row, columns.category as number, { text: categoryRaw });
-    if (level === UNRECOGNISED) log.add('unknown-fund-level', row, columns.level as number, { text: levelRaw });
+    if (category === UNRECOGNISED) log.add('unknown-fund-category', row, categoryCol as number, { text: categoryRaw });
+    if (level === UNRECOGNISED) log.add('unknown-fund-level', row, levelCol as number, { text: levelRaw });
     if (level === null) level = category === '本级财政资金' ? '本级' : UNRECOGNISED;
     project.level = level;
 
