@@ -168,39 +168,41 @@ export function planWrite(grid: WorkbookGrid, analysis: Analysis, options: PlanO
 /** A formula summing the rows' source cells of a field, or null when a value must be written instead. */
 function sumFormula(sheet: string, column: number, rows: ProjectRow[], field: 'budget' | 'executed', divisor: number): string | null {
   if (rows.length === 0) return null;
-  const numbers: number[] = [];
-  let ascending = true;
-  for (const r of rows) {
-    const a = r[field];
-    if (a === undefined || !a.numeric) return null;
-    if (numbers.length > 0 && r.row <= numbers[numbers.length - 1]) ascending = false;
-    numbers.push(r.row);
-  }
-  if (!ascending) numbers.sort((a, b) => a - b);
   const q = quoteSheetName(sheet);
   const col = columnLetter(column);
   const ranges: string[] = [];
   // Stop as soon as the formula cannot fit: scattered rows would make thousands of ranges.
   let length = 0;
-  let start = numbers[0];
-  let prev = numbers[0];
+  let start = rows[0].row;
+  let prev = start;
   const flush = (): boolean => {
     const range = start === prev ? `${q}!${col}${start}` : `${q}!${col}${start}:${col}${prev}`;
     ranges.push(range);
     length += range.length + 1;
     return length <= MAX_FORMULA_LENGTH;
   };
-  for (let i = 1; i < numbers.length; i++) {
-    const r = numbers[i];
-    if (r === prev + 1) prev = r;
+  // Rows in sheet order (as validation gives them) make their ranges in one pass, which stops
+  // where the formula grows too long: then no formula is written, whatever the rows after hold.
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const a = r[field];
+    if (a === undefined || !a.numeric) return null;
+    if (i === 0) continue;
+    // Out of order: sorted, once (sorted rows never come here again).
+    if (r.row < prev) return sumFormula(sheet, column, [...rows].sort((x, y) => x.row - y.row), field, divisor);
+    if (r.row === prev + 1) prev = r.row;
     else {
       if (!flush()) return null;
-      start = r;
-      prev = r;
+      start = r.row;
+      prev = r.row;
     }
   }
   if (!flush()) return null;
-  // One single cell is referred to as it is; anything else is summed.
+  return formulaOf(ranges, divisor);
+}
+
+/** The formula of a sum's ranges: one single cell is referred to as it is; anything else is summed. */
+function formulaOf(ranges: string[], divisor: number): string | null {
   const body = ranges.length === 1 && !ranges[0].includes(':') ? ranges[0] : `SUM(${ranges.join(',')})`;
   const formula = divisor === 1 ? `=${body}` : `=${body}/${divisor}`;
   return formula.length <= MAX_FORMULA_LENGTH ? formula : null;
@@ -293,18 +295,23 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
     ),
   );
   const catStart = sheet.count + 1;
+  // The rows of each category, and of each level in it, gathered in one pass (in sheet order).
+  const byCategory = new Map<string, ProjectRow[]>();
+  const byLevel = new Map<string, ProjectRow[]>();
+  const gather = (map: Map<string, ProjectRow[]>, key: string, p: ProjectRow): void => {
+    const list = map.get(key);
+    if (list) list.push(p);
+    else map.set(key, [p]);
+  };
+  for (const p of rows) {
+    gather(byCategory, p.category, p);
+    gather(byLevel, `${p.category}\u0000${p.level}`, p);
+  }
   for (const c of figures.byCategory) {
-    const inCat = rows.filter((p) => p.category === c.category);
+    const inCat = byCategory.get(c.category) ?? [];
     const rr = sheet.count + 1;
     const levelCells = (field: 'budget' | 'executed'): PlanCell[] =>
-      FUND_LEVELS.map((level) =>
-        moneyCell(
-          analysis,
-          field,
-          inCat.filter((p) => p.level === level),
-          c.byLevel[level][field],
-        ),
-      );
+      FUND_LEVELS.map((level) => moneyCell(analysis, field, byLevel.get(`${c.category}\u0000${level}`) ?? [], c.byLevel[level][field]));
     line([
       text(c.category),
       moneyCell(analysis, 'budget', inCat, c.budget),

@@ -183,7 +183,11 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
   const percentColumn = rateColumnIsPercent(loc);
   const threshold = thresholdOf(thresholdPercent);
   const rows: ProjectRecord[] = [];
-  const seen = new Map<string, number>();
+  // Duplicates are projects of one compacted name and one normalised document number. Names are
+  // mostly unique: the first project of each name is kept by name alone (compact returns most
+  // names as they are: no string per row), and document numbers are looked at for names met again.
+  const firstOfName = new Map<string, ProjectRecord>();
+  const rowsOfNameDoc = new Map<string, Map<string, number>>();
 
   // Text fields merged down over several projects (a category for a group) apply to each.
   const text = (row: number, col: number | undefined): string => (col === undefined ? '' : tidy(view.originText(row, col)));
@@ -287,10 +291,21 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
     project.level = level;
 
     if (name !== '') {
-      const key = `${compact(name)}\u0000${normaliseDocNumber(docNumber)}`;
-      const first = seen.get(key);
-      if (first !== undefined) log.add('duplicate-project', row, nameCol, { name, docNumber, firstRow: String(first + 1) });
-      else seen.set(key, row);
+      const key = compact(name);
+      const earlier = firstOfName.get(key);
+      if (earlier === undefined) firstOfName.set(key, project);
+      else {
+        // The name met again: its projects by document number, from the first one on.
+        let byDoc = rowsOfNameDoc.get(key);
+        if (byDoc === undefined) {
+          byDoc = new Map([[normaliseDocNumber(earlier.docNumber), earlier.row - 1]]);
+          rowsOfNameDoc.set(key, byDoc);
+        }
+        const doc = normaliseDocNumber(docNumber);
+        const first = byDoc.get(doc);
+        if (first !== undefined) log.add('duplicate-project', row, nameCol, { name, docNumber, firstRow: String(first + 1) });
+        else byDoc.set(doc, row);
+      }
     }
 
     rows.push(project);
