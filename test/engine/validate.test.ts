@@ -105,6 +105,28 @@ describe('each rule fires at its cell', () => {
     ]);
   });
 
+  test('duplicate-project: each names the first project of its name and document, however many share the name', () => {
+    const r = analyze(
+      workbook(
+        table('明细', [
+          project(1, '丁', 10, 10, { doc: '唐财建〔2024〕1号' }),
+          project(2, '丁', 10, 10, { doc: '唐财建〔2024〕2号' }),
+          project(3, '丁 ', 10, 10, { doc: '唐财建[2024]2号' }),
+          project(4, '丁', 10, 10, { doc: '唐财建（2024）1号' }),
+          project(5, '丁', 10, 10),
+          project(6, '丁', 10, 10),
+        ]),
+      ),
+    );
+    if (!r.ok) throw new Error(r.error.code);
+    const dupes = r.analysis.issues.filter((i) => i.code === 'duplicate-project').map((i) => [i.cell, i.params.firstRow]);
+    expect(dupes).toEqual([
+      ['B6', '5'],
+      ['B7', '4'],
+      ['B9', '8'],
+    ]);
+  });
+
   test('low-execution-unexplained: strictly below the threshold with a blank or placeholder reason', () => {
     expect(
       issuesOf([
