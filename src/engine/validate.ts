@@ -332,26 +332,33 @@ function median(values: Num[]): Dec {
   return sorted.length % 2 === 1 ? sorted[mid].value : sorted[mid - 1].value.plus(sorted[mid].value).div(2);
 }
 
+/** A row's amount of a field, each read by its name (one shape of property access per site). */
+function amountOf(r: ProjectRow, field: 'initialBudget' | 'budget' | 'executed'): Amount | undefined {
+  return field === 'budget' ? r.budget : field === 'executed' ? r.executed : r.initialBudget;
+}
+
 function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void {
   const fields = ['initialBudget', 'budget', 'executed'] as const;
   for (const field of fields) {
     const col = loc.columns[field];
     if (col === undefined) continue;
     const positives: Num[] = [];
+    const rowOf: number[] = [];
     for (const r of rows) {
-      const n = r[field]?.q.num;
-      if (n !== undefined && n.isPositive()) positives.push(n);
+      const n = amountOf(r, field)?.q;
+      if (n !== undefined && n.isPositive()) {
+        positives.push(n);
+        rowOf.push(r.row);
+      }
     }
     if (positives.length < MAGNITUDE_MIN_VALUES) continue;
     const m = median(positives);
     const limit = m.times(MAGNITUDE_FACTOR);
     const limitApprox = approxOf(Num.fromDec(limit));
-    for (const r of rows) {
-      const n = r[field]?.q.num;
-      if (n === undefined || !n.isPositive()) continue;
+    positives.forEach((n, i) => {
       const c = n.fast ? decide(approxOf(n), limitApprox) : undefined;
       if (c === undefined ? n.value.gte(limit) : c >= 0) {
-        log.add('suspicious-magnitude', r.row - 1, col, {
+        log.add('suspicious-magnitude', rowOf[i] - 1, col, {
           field,
           value: n.toFixed(),
           median: formatFixed(m),
@@ -359,7 +366,7 @@ function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void 
           unit: loc.unit,
         });
       }
-    }
+    });
   }
 }
 
@@ -372,12 +379,14 @@ function checkTotals(log: IssueLog, loc: Located, rows: ProjectRow[], percentCol
     if (col === undefined) continue;
     const content = view.content(row, col);
     const read = readAmount(log, content, row, col, field, false);
-    const parts = rows.map((r) => r[field]);
-    // A project whose amount is unusable makes the sum unknowable; its own issue says why.
-    const complete = parts.every((p) => p !== undefined) || (field === 'initialBudget' && parts.some((p) => p !== undefined));
-    if (!complete) continue;
     const quantities: Quantity[] = [];
-    for (const p of parts) if (p) quantities.push(p.q);
+    for (const r of rows) {
+      const a = amountOf(r, field);
+      if (a) quantities.push(a.q);
+    }
+    // A project whose amount is unusable makes the sum unknowable; its own issue says why.
+    const complete = quantities.length === rows.length || (field === 'initialBudget' && quantities.length > 0);
+    if (!complete) continue;
     const sum = sumQuantities(quantities);
     if (field !== 'initialBudget') sums[field] = sum;
     if (read.ok && !meet(read.amount.interval, sum)) {
