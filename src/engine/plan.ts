@@ -185,7 +185,7 @@ function sumFormula(sheet: string, column: number, rows: ProjectRow[], field: 'b
   // where the formula grows too long: then no formula is written, whatever the rows after hold.
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    const a = r[field];
+    const a = field === 'budget' ? r.budget : r.executed; // by name: one shape of access per site
     if (a === undefined || !a.numeric) return null;
     if (i === 0) continue;
     // Out of order: sorted, once (sorted rows never come here again).
@@ -350,9 +350,10 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   wide('三、按责任科室', 'subtitle');
   line(['责任科室', '项目数', '预算数', '执行数', '执行率'].map((h) => text(h, 'header')));
   // Each office's projects looked up by row: a scan of all rows per office grows with offices × rows.
-  const byRow = new Map(rows.map((p) => [p.row, p]));
+  const byRow: ProjectRow[] = [];
+  for (const p of rows) byRow[p.row] = p;
   for (const o of figures.byOffice) {
-    const inOffice = o.rows.map((r) => byRow.get(r) as ProjectRow);
+    const inOffice = o.rows.map((r) => byRow[r]);
     const rr = sheet.count + 1;
     line([
       text(o.office),
