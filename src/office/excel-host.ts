@@ -636,9 +636,10 @@ function lookOps(rect: { r0: number; c0: number; r1: number; c1: number }, look:
 }
 
 /** The operations writing rows r0..r1 of a sheet plan (with the sheet-wide ones when r0 is 0). */
-function chunkOps(sp: SheetPlan, width: number, r0: number, r1: number): Op[] {
+function chunkOps(sp: SheetPlan, width: number, r0: number, lines: readonly (readonly PlanCell[])[]): Op[] {
   const ops: Op[] = [];
-  const rows = r1 - r0 + 1;
+  const rows = lines.length;
+  const r1 = r0 + rows - 1;
   if (r0 === 0) {
     sp.columnWidths.forEach((w, c) => {
       if (!(typeof w === 'number' && Number.isFinite(w) && w > 0)) return;
@@ -651,8 +652,6 @@ function chunkOps(sp: SheetPlan, width: number, r0: number, r1: number): Op[] {
     if (sp.landscape) ops.push({ bytes: ACTION_BYTES, apply: (ws) => (ws.pageLayout.orientation = 'Landscape') });
   }
   if (rows <= 0) return ops;
-  // The chunk's rows, each asked of the plan once.
-  const lines = Array.from({ length: rows }, (_, i) => sp.row(r0 + i));
   const line = (r: number): readonly PlanCell[] => lines[r - r0] ?? [];
   const block = <T>(f: (cell: PlanCell | undefined) => T): T[][] =>
     Array.from({ length: rows }, (_, i) => Array.from({ length: width }, (_, c) => f(lines[i][c])));
@@ -698,8 +697,7 @@ function chunkOps(sp: SheetPlan, width: number, r0: number, r1: number): Op[] {
 /** A sheet plan as chunks of rows whose operations fit the request budget. */
 function planChunks(sp: SheetPlan, sheet: number): WriteChunk[] {
   const width = Math.max(1, sp.width);
-  const rowBytes = (r: number): number => {
-    const row = sp.row(r);
+  const rowBytes = (row: readonly PlanCell[]): number => {
     let n = 0;
     for (let c = 0; c < width; c++) {
       const cell = row[c];
@@ -708,30 +706,34 @@ function planChunks(sp: SheetPlan, sheet: number): WriteChunk[] {
     }
     return n + ACTION_BYTES;
   };
-  const make = (r0: number, r1: number): WriteChunk[] => {
-    const ops = chunkOps(sp, width, r0, r1);
+  /** The chunks of the rows `lines`, the first of them row r0: halved while over the budget. */
+  const make = (r0: number, lines: readonly (readonly PlanCell[])[]): WriteChunk[] => {
+    const ops = chunkOps(sp, width, r0, lines);
     const bytes = ops.reduce((n, o) => n + o.bytes, 0);
-    if (bytes > PAYLOAD_BUDGET && r1 > r0) {
-      const mid = r0 + Math.floor((r1 - r0) / 2);
-      return [...make(r0, mid), ...make(mid + 1, r1)];
+    if (bytes > PAYLOAD_BUDGET && lines.length > 1) {
+      const half = Math.floor((lines.length - 1) / 2) + 1;
+      return [...make(r0, lines.slice(0, half)), ...make(r0 + half, lines.slice(half))];
     }
-    return [{ sheet, ops, bytes, rows: r1 - r0 + 1 }];
+    return [{ sheet, ops, bytes, rows: lines.length }];
   };
-  const n = sp.rowCount;
-  if (n === 0) return make(0, -1);
+  // Each row is asked of the plan once: sized here, then written from the chunk's rows.
   const out: WriteChunk[] = [];
   let start = 0;
+  let pending: (readonly PlanCell[])[] = [];
   let acc = 0;
-  for (let r = 0; r < n; r++) {
-    const b = rowBytes(r);
+  for (let r = 0; r < sp.rowCount; r++) {
+    const row = sp.row(r);
+    const b = rowBytes(row);
     if (r > start && acc + b > PAYLOAD_BUDGET * 0.75) {
-      out.push(...make(start, r - 1));
+      out.push(...make(start, pending));
       start = r;
+      pending = [];
       acc = 0;
     }
+    pending.push(row);
     acc += b;
   }
-  out.push(...make(start, n - 1));
+  out.push(...make(start, pending));
   return out;
 }
 
