@@ -16,7 +16,7 @@ import {
   type WritePlan,
 } from './types';
 import { SEVERITY } from './validate';
-import { amountWanValue, rowRateValue, rowScoreValue } from './rates';
+import { amountOf, amountWanValue, rowRateValue, rowScoreValue } from './rates';
 
 /** Excel refuses formulas longer than 8,192 characters; stay well below. */
 const MAX_FORMULA_LENGTH = 8000;
@@ -185,7 +185,7 @@ function sumFormula(sheet: string, column: number, rows: ProjectRow[], field: 'b
   // where the formula grows too long: then no formula is written, whatever the rows after hold.
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    const a = field === 'budget' ? r.budget : r.executed; // by name: one shape of access per site
+    const a = amountOf(r, field);
     if (a === undefined || !a.numeric) return null;
     if (i === 0) continue;
     // Out of order: sorted, once (sorted rows never come here again).

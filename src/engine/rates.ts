@@ -50,6 +50,14 @@ export class ProjectRecord implements ProjectRow {
   }
 }
 
+/**
+ * A row's amount of a field, each read by its name: a property named by a variable makes the
+ * access polymorphic, and these run once per row.
+ */
+export function amountOf(row: ProjectRow, field: 'initialBudget' | 'budget' | 'executed'): Amount | undefined {
+  return field === 'budget' ? row.budget : field === 'executed' ? row.executed : row.initialBudget;
+}
+
 function hasRate(row: ProjectRow): boolean {
   return row instanceof ProjectRecord ? row.hasRate : row.rate !== null;
 }

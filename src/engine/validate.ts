@@ -6,7 +6,7 @@ import { type Interval, type Quantity, exceeds, exceedsFast, meet, quotientInter
 import type { Located } from './locate';
 import { D, type Dec, formatFixed, formatRate } from './money';
 import { ExactSum, Num, approxOf, decide } from './num';
-import { ProjectRecord, rateBelow, threshold as thresholdOf } from './rates';
+import { ProjectRecord, amountOf, rateBelow, threshold as thresholdOf } from './rates';
 import { compact, isPlaceholder, isValidDocNumber, normaliseDocNumber, tidy } from './text';
 import {
   type Amount,
@@ -330,11 +330,6 @@ function median(values: Num[]): Dec {
   const sorted = [...values].sort((a, b) => Num.compare(a, b));
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid].value : sorted[mid - 1].value.plus(sorted[mid].value).div(2);
-}
-
-/** A row's amount of a field, each read by its name (one shape of property access per site). */
-function amountOf(r: ProjectRow, field: 'initialBudget' | 'budget' | 'executed'): Amount | undefined {
-  return field === 'budget' ? r.budget : field === 'executed' ? r.executed : r.initialBudget;
 }
 
 function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void {
