@@ -1051,7 +1051,13 @@ interface SheetContext {
   rels: Map<string, Rel> | undefined;
 }
 
-const VISIBILITY: Record<string, SheetGrid['visibility']> = { visible: 'Visible', hidden: 'Hidden', veryHidden: 'VeryHidden' };
+/** A sheet's `state` as Office.js names its visibility (both readers). */
+export const VISIBILITY: Record<string, SheetGrid['visibility']> = { visible: 'Visible', hidden: 'Hidden', veryHidden: 'VeryHidden' };
+
+/** A sheet's grid before its rows are added (both readers). */
+export function emptySheetGrid(name: string, merges: string[], visibility: SheetGrid['visibility']): SheetGrid {
+  return { name, top: 0, left: 0, values: [], valueTypes: [], numberFormats: [], formulas: [], merges, visibility };
+}
 
 /** Names exceljs's worksheet-xform picks up wherever they stand, and that this reader reads or refuses. */
 const SHEET_FIELDS = new Set(['worksheet', 'sheetData', 'mergeCells', 'hyperlinks', 'cols', 'drawing', 'picture', 'tableParts']);
@@ -1648,17 +1654,11 @@ class SheetCells {
 
   /** The sheet as read.ts's sheetGrid gives it. */
   grid(merges: Merge[], columnFormat: (col: number) => string | undefined): SheetGrid {
-    const grid: SheetGrid = {
-      name: this.ctx.name,
-      top: 0,
-      left: 0,
-      values: [],
-      valueTypes: [],
-      numberFormats: [],
-      formulas: [],
-      merges: merges.map((m) => `${cellAddress(m.top - 1, m.left - 1)}:${cellAddress(m.bottom - 1, m.right - 1)}`),
-      visibility: this.visibility(),
-    };
+    const grid = emptySheetGrid(
+      this.ctx.name,
+      merges.map((m) => `${cellAddress(m.top - 1, m.left - 1)}:${cellAddress(m.bottom - 1, m.right - 1)}`),
+      this.visibility(),
+    );
     const covered = new Coverage(merges);
     this.resolveSharedFormulas(covered);
 

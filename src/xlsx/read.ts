@@ -5,7 +5,7 @@ import { cellAddress } from '../engine/grid';
 import type { RawValue, SheetGrid, ValueType, WorkbookGrid } from '../engine/grid';
 import { OWNERSHIP_NAMESPACE, parseOwnershipXml } from '../engine/ownership';
 import type { UnusableInput } from '../engine/types';
-import { fastSheetGrids } from './fast-read';
+import { VISIBILITY, emptySheetGrid, fastSheetGrids } from './fast-read';
 import { type SniffResult, sniff } from './sniff';
 import { type Codec, type Entries, verifyEntries } from './zip';
 import type { PackageKind } from './sniff';
@@ -203,12 +203,6 @@ interface Content {
   formula: string | undefined;
 }
 
-const VISIBILITY = {
-  visible: 'Visible',
-  hidden: 'Hidden',
-  veryHidden: 'VeryHidden',
-} as const;
-
 /** exceljs's in-memory merge index: master address → range. Not in its typings. */
 interface MergeIndex {
   _merges?: Record<string, { top: number; left: number; bottom: number; right: number; range: string }>;
@@ -247,17 +241,7 @@ function sheetGrid(ws: ExcelJS.Worksheet, date1904: boolean): SheetGrid {
     }
   }
 
-  const grid: SheetGrid = {
-    name: ws.name,
-    top: 0,
-    left: 0,
-    values: [],
-    valueTypes: [],
-    numberFormats: [],
-    formulas: [],
-    merges,
-    visibility: VISIBILITY[ws.state] ?? 'Visible',
-  };
+  const grid = emptySheetGrid(ws.name, merges, VISIBILITY[ws.state] ?? 'Visible');
 
   const rows = ownArray<ExcelJS.Row>(ws, '_rows', (visit) => ws.eachRow({ includeEmpty: true }, visit));
   const values: RawValue[][] = [];
