@@ -135,7 +135,12 @@ export class SheetView {
 
   /** The text of the merge's top-left cell when (row, col) lies inside a merge, else the cell's own. */
   originText(row: number, col: number): string {
-    if (this.mergeOrigin.size === 0 && row < this.rowCount && col < this.colCount) return this.text(row, col);
+    // Inside the used range the index answers, and a cell outside every merge, most of them, is
+    // read where it is: no [row, col] pair is made (this runs for every text cell of every row).
+    if (row < this.rowCount && col < this.colCount) {
+      const inside = this.mergeOrigin.size === 0 ? undefined : this.mergeOrigin.get(this.key(row, col));
+      return inside === undefined ? this.text(row, col) : this.text(inside[0], inside[1]);
+    }
     const [r, c] = this.origin(row, col);
     return this.text(r, c);
   }

@@ -273,12 +273,31 @@ export class Quantity extends Num {
     return this.iv;
   }
 
+  /**
+   * The half-width's leading digit: 1 (one unit of the 15th significant digit of a double's
+   * value), 5 (half a unit of the last digit shown), or 0 for none; its place is `widthPlace`.
+   * Two numbers, not a Digits object: the checks ask this of every amount of every row.
+   */
+  private widthLead(): 0 | 1 | 5 {
+    if (this.shown === null || this.lastDigitPlace() > this.shown) return this.fromDouble && !this.isZero() ? 1 : 0;
+    return 5;
+  }
+
+  /** The half-width is lead × 10^-place. */
+  private widthPlace(lead: 1 | 5): number {
+    return lead === 1 ? 14 - this.exponent() : (this.shown as number) + 1;
+  }
+
   /** The half-width of the interval as digits (1 or 5 × a power of ten); null for none. Fast values only. */
   widthDigits(): Digits | null {
-    const num = this.num;
-    const place = num.lastDigitPlace();
-    if (this.shown === null || place > this.shown) return this.fromDouble && !num.isZero() ? { neg: false, m: 1, k: 14 - num.exponent() } : null;
-    return { neg: false, m: 5, k: this.shown + 1 };
+    const lead = this.widthLead();
+    return lead === 0 ? null : { neg: false, m: lead, k: this.widthPlace(lead) };
+  }
+
+  /** Adds the half-width to an exact sum (nothing for none). Fast values only. */
+  addWidthTo(sum: ExactSum): void {
+    const lead = this.widthLead();
+    if (lead !== 0) sum.addDigits(lead, this.widthPlace(lead));
   }
 
   /**
@@ -286,9 +305,9 @@ export class Quantity extends Num {
    * product); NaN when the value has no fast form.
    */
   halfWidth(): number {
-    if (!this.num.fast) return NaN;
-    const w = this.widthDigits();
-    return w === null ? 0 : w.m * pow10(-w.k);
+    if (!this.fast) return NaN;
+    const lead = this.widthLead();
+    return lead === 0 ? 0 : lead * pow10(-this.widthPlace(lead));
   }
 }
 
@@ -300,9 +319,10 @@ export class Quantity extends Num {
 const U = 2 ** -52;
 const TINY = 1e-290;
 
-function usable(...xs: number[]): boolean {
-  for (const x of xs) if (!(Math.abs(x) < Infinity) || (x !== 0 && Math.abs(x) < TINY)) return false;
-  return true;
+/** Whether doubles can bound a value: finite, and 0 or not below TINY (one value: no array per call). */
+function usable(x: number): boolean {
+  const a = Math.abs(x);
+  return a < Infinity && (x === 0 || a >= TINY);
 }
 
 /** `exceeds(a.interval, b.interval)`, or undefined when doubles cannot tell. */
@@ -311,7 +331,7 @@ export function exceedsFast(a: Quantity, b: Quantity): boolean | undefined {
   const wb = b.halfWidth();
   const xa = a.num.d;
   const xb = b.num.d;
-  if (!usable(wa, wb, xa, xb)) return undefined;
+  if (!(usable(wa) && usable(wb) && usable(xa) && usable(xb))) return undefined;
   const lo = xa - wa; // a.lo
   const hi = xb + wb; // b.hi
   const diff = lo - hi;
@@ -333,7 +353,7 @@ export function rateMeetsFast(reported: Quantity, percent: boolean, executed: Qu
   const xr = reported.num.d;
   const xe = executed.num.d;
   const xb = budget.num.d;
-  if (!usable(wr, we, wb, xr, xe, xb)) return undefined;
+  if (!(usable(wr) && usable(we) && usable(wb) && usable(xr) && usable(xe) && usable(xb))) return undefined;
   // Ends and their errors.
   const eLo = xe - we;
   const eHi = xe + we;
@@ -369,25 +389,48 @@ export function rateMeetsFast(reported: Quantity, percent: boolean, executed: Qu
 }
 
 /**
- * `sumIntervals` of the quantities' intervals, exactly: the values and the half-widths are
- * summed apart in safe integers, the few without a fast form through their intervals.
+ * `sumIntervals` of the intervals of quantities added one by one, exactly: the values and the
+ * half-widths are summed apart in safe integers, the few without a fast form through their
+ * intervals. No array of the quantities is made (a total is checked against every row).
  */
-export function sumQuantities(parts: Quantity[]): Interval {
-  if (!fastPathsOn()) return sumIntervals(parts.map((p) => p.interval));
-  const values = new ExactSum();
-  const widths = new ExactSum();
-  const slow: Interval[] = [];
-  for (const p of parts) {
+export class QuantitySum {
+  private readonly values = new ExactSum();
+  private readonly widths = new ExactSum();
+  /** The quantities without a fast form (all of them when the fast paths are off). */
+  private readonly slow: Quantity[] = [];
+  /** How many quantities were added. */
+  count = 0;
+
+  add(p: Quantity): void {
+    this.count++;
     if (!p.num.fast) {
-      slow.push(p.interval);
-      continue;
+      this.slow.push(p);
+      return;
     }
-    values.add(p.num);
-    const w = p.widthDigits();
-    if (w !== null) widths.addDigits(w.m, w.k);
+    this.values.add(p.num);
+    p.addWidthTo(this.widths);
   }
-  const v = values.value();
-  const w = widths.value();
-  const rest = sumIntervals(slow);
-  return { lo: v.minus(w).plus(rest.lo), hi: v.plus(w).plus(rest.hi) };
+
+  /** `sumIntervals` of the intervals added. */
+  interval(): Interval {
+    const rest = sumIntervals(this.slow.map((p) => p.interval));
+    if (!fastPathsOn()) return rest;
+    const v = this.values.value();
+    const w = this.widths.value();
+    return { lo: v.minus(w).plus(rest.lo), hi: v.plus(w).plus(rest.hi) };
+  }
+
+  /** The exact sum of the values added. */
+  total(): Dec {
+    let t = this.values.value();
+    for (const p of this.slow) t = t.plus(p.num.value);
+    return t.isZero() ? new D(0) : t;
+  }
+}
+
+/** `sumIntervals` of the quantities' intervals, exactly (QuantitySum). */
+export function sumQuantities(parts: Quantity[]): Interval {
+  const sum = new QuantitySum();
+  for (const p of parts) sum.add(p);
+  return sum.interval();
 }

@@ -402,6 +402,50 @@ export function div(a: Approx, b: Approx): Approx | null {
   return { v, err: (Math.abs(a.v) * b.err + bb * a.err) / (bb * (bb - b.err)) + U * Math.abs(v) };
 }
 
+/** approxOf(n).err, no object made. */
+function errOf(v: number): number {
+  return v !== 0 && Math.abs(v) < 1e-290 ? Infinity : U * Math.abs(v);
+}
+
+/**
+ * `div(approxOf(a), approxOf(b))` written into `out`, the same doubles, without the three
+ * objects (the row checks ask this of every row); null when b may be 0.
+ */
+export function quotientInto(a: Num, b: Num, out: Approx): Approx | null {
+  const av = a.d;
+  const bv = b.d;
+  const aErr = errOf(av);
+  const bErr = errOf(bv);
+  const bb = Math.abs(bv);
+  if (!(bb > bErr * 2)) return null;
+  const v = av / bv;
+  out.v = v;
+  out.err = (Math.abs(av) * bErr + bb * aErr) / (bb * (bb - bErr)) + U * Math.abs(v);
+  return out;
+}
+
+/** `mul(a, { v: x, err: 0 })` written into `out` (which may be `a`). */
+export function scaleInto(a: Approx, x: number, out: Approx): Approx {
+  const v = a.v * x;
+  // mul's terms with b.err = 0 kept as they are: an infinite a.v gives NaN there, as in mul.
+  const err = Math.abs(a.v) * 0 + Math.abs(x) * a.err + a.err * 0 + U * Math.abs(v);
+  out.v = v;
+  out.err = err;
+  return out;
+}
+
+/** `decide(approxOf(n), b)`, no object made. */
+export function decideNum(n: Num, b: Approx): -1 | 0 | 1 | undefined {
+  const v = n.d;
+  const err = errOf(v);
+  const diff = v - b.v;
+  const bound = err + b.err + U * Math.abs(diff);
+  if (diff > bound) return 1;
+  if (diff < -bound) return -1;
+  if (err === 0 && b.err === 0 && diff === 0) return 0;
+  return undefined;
+}
+
 /** -1 when certainly a < b, 1 when certainly a > b, 0 when certainly equal (both exact), undefined when too close to call. */
 export function decide(a: Approx, b: Approx): -1 | 0 | 1 | undefined {
   const diff = a.v - b.v;

@@ -3,7 +3,7 @@
  * decimal.js only when a check too close to call, or a caller, asks for it.
  */
 import { D, type Dec, formatFixed, formatRate, toWan } from './money';
-import { type Approx, Num, approxOf, decide, digits15, digitsToString, div, fastPathsOn, formatDigits, mul } from './num';
+import { type Approx, Num, approxOf, decide, digits15, digitsToString, fastPathsOn, formatDigits, quotientInto, scaleInto } from './num';
 import type { Amount, ProjectRow, Unit } from './types';
 
 /** Places the decimal point moves to turn the unit into 万元. */
@@ -62,13 +62,19 @@ function hasRate(row: ProjectRow): boolean {
   return row instanceof ProjectRecord ? row.hasRate : row.rate !== null;
 }
 
-/** executed ÷ budget as a double with its error bound; null without a fast form. */
+/** rateApprox's answer: one object, reused (read at once by each caller, never kept). */
+const RATE_APPROX: Approx = { v: 0, err: 0 };
+
+/**
+ * executed ÷ budget as a double with its error bound; null without a fast form. The answer is a
+ * shared scratch object, valid until the next call: read it at once.
+ */
 function rateApprox(row: ProjectRow): Approx | null {
   if (!hasRate(row) || !row.budget || !row.executed) return null;
   const b = row.budget.q.num;
   const e = row.executed.q.num;
   if (!b.fast || !e.fast) return null;
-  return div(approxOf(e), approxOf(b));
+  return quotientInto(e, b, RATE_APPROX);
 }
 
 /** The threshold as a fraction, exact and fast: 90 → 0.9. */
@@ -102,7 +108,7 @@ export function rateVsFull(row: ProjectRow): number | null {
 function roundedRate(row: ProjectRow, pow: number): number | undefined {
   const a = rateApprox(row);
   if (!a || !(a.v >= 0)) return undefined;
-  const y = mul(a, { v: 10 ** pow, err: 0 });
+  const y = scaleInto(a, 10 ** pow, a);
   const lo = Math.floor(y.v - y.err + 0.5);
   const hi = Math.floor(y.v + y.err + 0.5);
   return lo === hi && lo >= 0 && Number.isSafeInteger(lo) ? lo : undefined;

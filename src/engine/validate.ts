@@ -2,10 +2,10 @@ import { normaliseCategory, normaliseLevel } from './categories';
 import type { CellContent, SheetView } from './cells';
 import { cellAddress, parseCellAddress } from './grid';
 import { HEADER_SYNONYMS } from './headers';
-import { type Interval, type Quantity, exceeds, exceedsFast, meet, quotientInterval, rateMeetsFast, scaleInterval, sumQuantities } from './interval';
+import { type Interval, type Quantity, QuantitySum, exceeds, exceedsFast, meet, quotientInterval, rateMeetsFast, scaleInterval } from './interval';
 import type { Located } from './locate';
 import { D, type Dec, formatFixed, formatRate } from './money';
-import { ExactSum, Num, approxOf, decide } from './num';
+import { Num, approxOf, decideNum } from './num';
 import { ProjectRecord, amountOf, rateBelow, threshold as thresholdOf } from './rates';
 import { compact, isPlaceholder, isValidDocNumber, normaliseDocNumber, tidy } from './text';
 import {
@@ -59,28 +59,26 @@ class IssueLog {
   }
 }
 
-type AmountRead = { ok: true; amount: Amount } | { ok: false; blank: boolean };
-
-/** Reads an amount cell, logging what is wrong with it. */
-function readAmount(log: IssueLog, content: CellContent, row: number, col: number, field: Field, required: boolean): AmountRead {
+/** Reads an amount cell, logging what is wrong with it: the amount, or undefined when there is none to use. */
+function readAmount(log: IssueLog, content: CellContent, row: number, col: number, field: Field, required: boolean): Amount | undefined {
   switch (content.kind) {
     case 'empty':
       if (required) log.add('missing-value', row, col, { field });
-      return { ok: false, blank: true };
+      return undefined;
     case 'error':
       log.add('formula-error', row, col, { field, error: content.text });
-      return { ok: false, blank: false };
+      return undefined;
     case 'text':
       log.add('not-a-number', row, col, { field, text: content.text });
-      return { ok: false, blank: false };
+      return undefined;
     case 'boolean':
       log.add('not-a-number', row, col, { field, text: content.value ? 'TRUE' : 'FALSE' });
-      return { ok: false, blank: false };
+      return undefined;
     case 'text-number':
       log.add('text-number', row, col, { field, text: content.text, value: content.q.num.toFixed() });
-      return { ok: true, amount: content };
+      return content;
     case 'number':
-      return { ok: true, amount: content };
+      return content;
   }
 }
 
@@ -201,15 +199,10 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
     const name = text(row, nameCol);
     if (name === '') log.add('missing-value', row, nameCol, { field: 'name' });
 
-    const budgetRead = readAmount(log, view.content(row, budgetCol), row, budgetCol, 'budget', true);
-    const executedRead = readAmount(log, view.content(row, executedCol), row, executedCol, 'executed', true);
-    let initialBudget: Amount | undefined;
-    if (initialCol !== undefined) {
-      const r = readAmount(log, view.content(row, initialCol), row, initialCol, 'initialBudget', false);
-      if (r.ok) initialBudget = r.amount;
-    }
-    const budget = budgetRead.ok ? budgetRead.amount : undefined;
-    const executed = executedRead.ok ? executedRead.amount : undefined;
+    const budget = readAmount(log, view.content(row, budgetCol), row, budgetCol, 'budget', true);
+    const executed = readAmount(log, view.content(row, executedCol), row, executedCol, 'executed', true);
+    const initialBudget =
+      initialCol === undefined ? undefined : readAmount(log, view.content(row, initialCol), row, initialCol, 'initialBudget', false);
     let amountsSound = budget !== undefined && executed !== undefined;
     if (budget && budget.q.num.isNegative()) {
       log.add('negative-amount', row, budgetCol, { field: 'budget', value: budget.q.num.toFixed() });
@@ -316,18 +309,66 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
   return { rows, issues: sortIssues(log.issues) };
 }
 
-function median(values: Num[]): Dec {
-  if (values.every((v) => v.fast)) {
-    // Fast values order exactly by their doubles, and a double gives back its value (num.ts):
-    // a typed array sorts them without a comparator call per pair.
-    const ds = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) ds[i] = values[i].d;
-    ds.sort();
-    const mid = Math.floor(ds.length / 2);
-    const at = (i: number): Dec => Num.fromDouble(ds[i]).value;
-    return ds.length % 2 === 1 ? at(mid) : at(mid - 1).plus(at(mid)).div(2);
+/**
+ * The k-th smallest of xs (0-based), moving xs's elements about: Hoare's selection, linear on
+ * average (a sort of every amount of a long column only to read its middle is not).
+ */
+function select(xs: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (xs[i] < pivot) i++;
+      while (xs[j] > pivot) j--;
+      if (i <= j) {
+        const t = xs[i];
+        xs[i] = xs[j];
+        xs[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // Now xs[lo..j] ≤ pivot ≤ xs[i..hi], and every element between j and i equals the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return xs[k];
   }
-  const sorted = [...values].sort((a, b) => Num.compare(a, b));
+  return xs[k];
+}
+
+/** The largest of xs[0..end). */
+function maxBelow(xs: Float64Array, end: number): number {
+  let m = -Infinity;
+  for (let i = 0; i < end; i++) if (xs[i] > m) m = xs[i];
+  return m;
+}
+
+/** The median of a column's positive amounts (count of them given), exactly. */
+function median(rows: ProjectRow[], field: 'initialBudget' | 'budget' | 'executed', count: number, allFast: boolean): Dec {
+  if (allFast) {
+    // Fast values order exactly by their doubles, and a double gives back its value (num.ts):
+    // the middle is selected among the doubles, with no object per value.
+    const ds = new Float64Array(count);
+    let n = 0;
+    for (const r of rows) {
+      const q = amountOf(r, field)?.q;
+      if (q !== undefined && q.isPositive()) ds[n++] = q.d;
+    }
+    const mid = Math.floor(count / 2);
+    const upper = select(ds, mid);
+    const at = (x: number): Dec => Num.fromDouble(x).value;
+    // After the selection, everything before mid is at most the middle one: its largest is the one below.
+    return count % 2 === 1 ? at(upper) : at(maxBelow(ds, mid)).plus(at(upper)).div(2);
+  }
+  const sorted: Num[] = [];
+  for (const r of rows) {
+    const q = amountOf(r, field)?.q;
+    if (q !== undefined && q.isPositive()) sorted.push(q);
+  }
+  sorted.sort((a, b) => Num.compare(a, b));
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid].value : sorted[mid - 1].value.plus(sorted[mid].value).div(2);
 }
@@ -337,23 +378,25 @@ function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void 
   for (const field of fields) {
     const col = loc.columns[field];
     if (col === undefined) continue;
-    const positives: Num[] = [];
-    const rowOf: number[] = [];
+    let count = 0;
+    let allFast = true;
     for (const r of rows) {
-      const n = amountOf(r, field)?.q;
-      if (n !== undefined && n.isPositive()) {
-        positives.push(n);
-        rowOf.push(r.row);
+      const q = amountOf(r, field)?.q;
+      if (q !== undefined && q.isPositive()) {
+        count++;
+        if (!q.fast) allFast = false;
       }
     }
-    if (positives.length < MAGNITUDE_MIN_VALUES) continue;
-    const m = median(positives);
+    if (count < MAGNITUDE_MIN_VALUES) continue;
+    const m = median(rows, field, count, allFast);
     const limit = m.times(MAGNITUDE_FACTOR);
     const limitApprox = approxOf(Num.fromDec(limit));
-    positives.forEach((n, i) => {
-      const c = n.fast ? decide(approxOf(n), limitApprox) : undefined;
+    for (const r of rows) {
+      const n = amountOf(r, field)?.q;
+      if (n === undefined || !n.isPositive()) continue;
+      const c = n.fast ? decideNum(n, limitApprox) : undefined;
       if (c === undefined ? n.value.gte(limit) : c >= 0) {
-        log.add('suspicious-magnitude', rowOf[i] - 1, col, {
+        log.add('suspicious-magnitude', r.row - 1, col, {
           field,
           value: n.toFixed(),
           median: formatFixed(m),
@@ -361,49 +404,44 @@ function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void 
           unit: loc.unit,
         });
       }
-    });
+    }
   }
 }
 
 function checkTotals(log: IssueLog, loc: Located, rows: ProjectRow[], percentColumn: boolean): void {
   const row = loc.totalRow as number;
   const { view } = loc;
-  const sums: Partial<Record<'budget' | 'executed', Interval>> = {};
+  const sums: Partial<Record<'budget' | 'executed', QuantitySum>> = {};
   for (const field of ['initialBudget', 'budget', 'executed'] as const) {
     const col = loc.columns[field];
     if (col === undefined) continue;
     const content = view.content(row, col);
     const read = readAmount(log, content, row, col, field, false);
-    const quantities: Quantity[] = [];
+    const acc = new QuantitySum();
     for (const r of rows) {
       const a = amountOf(r, field);
-      if (a) quantities.push(a.q);
+      if (a) acc.add(a.q);
     }
     // A project whose amount is unusable makes the sum unknowable; its own issue says why.
-    const complete = quantities.length === rows.length || (field === 'initialBudget' && quantities.length > 0);
+    const complete = acc.count === rows.length || (field === 'initialBudget' && acc.count > 0);
     if (!complete) continue;
-    const sum = sumQuantities(quantities);
-    if (field !== 'initialBudget') sums[field] = sum;
-    if (read.ok && !meet(read.amount.interval, sum)) {
+    const sum = acc.interval();
+    if (field !== 'initialBudget') sums[field] = acc;
+    if (read !== undefined && !meet(read.interval, sum)) {
       log.add('total-mismatch', row, col, {
         field,
-        reported: read.amount.q.num.toFixed(),
+        reported: read.q.num.toFixed(),
         computed: formatFixed(midpoint(sum), 4).replace(/\.?0+$/, ''),
       });
     }
   }
   const rateCol = loc.columns.rate;
-  if (rateCol !== undefined && sums.budget && sums.executed && rows.every((r) => r.budget && r.executed)) {
-    const budgetSum = new ExactSum();
-    const executedSum = new ExactSum();
-    for (const r of rows) {
-      budgetSum.add((r.budget as Amount).q.num);
-      executedSum.add((r.executed as Amount).q.num);
-    }
-    const totalBudget = budgetSum.value();
-    const totalExecuted = executedSum.value();
+  // Both sums complete: every project has a budget and an amount executed.
+  if (rateCol !== undefined && sums.budget && sums.executed) {
+    const totalBudget = sums.budget.total();
+    const totalExecuted = sums.executed.total();
     const reported = readRate(log, view.content(row, rateCol), row, rateCol, percentColumn, !totalBudget.isZero());
-    const computed = quotientInterval(sums.executed, sums.budget);
+    const computed = quotientInterval(sums.executed.interval(), sums.budget.interval());
     if (reported && computed && !totalBudget.isZero() && !meet(reportedInterval(reported), computed)) {
       log.add('rate-mismatch', row, rateCol, {
         reported: percentText(midpoint(reportedInterval(reported))),
