@@ -3,6 +3,7 @@ import { parseRangeAddress } from './grid';
 import { parseNumberText } from './money';
 import { Quantity, displayDecimals } from './interval';
 import type { Dec } from './money';
+import type { NumParts } from './num';
 
 /**
  * A numeric cell: a quantity (its value and what its display says), itself an amount
@@ -10,9 +11,9 @@ import type { Dec } from './money';
  */
 export class NumberContent extends Quantity {
   readonly kind = 'number' as const;
-  /** `value`: the cell's double. */
+  /** `value`: the cell's double, or the parts of a Num made from it (amounts.ts). */
   constructor(
-    value: number,
+    value: number | NumParts,
     shown: number | null,
     readonly percentFormat: boolean,
   ) {

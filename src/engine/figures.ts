@@ -2,6 +2,7 @@ import { D, type Dec } from './money';
 import { ExactSum, type Num, fastPathsOn, pow10 } from './num';
 import { ProjectRecord, type Threshold, WAN_SHIFT, rateBelow, threshold as thresholdOf } from './rates';
 import {
+  type Amount,
   type CategoryFigures,
   type CategoryKey,
   FUND_CATEGORIES,
@@ -63,8 +64,11 @@ export function computeFigures(rows: ProjectRow[], unit: Unit, thresholdPercent:
     if (!office) offices.set(officeName, (office = { index: offices.size, rows: [] }));
     cat.rows.push(row.row);
     office.rows.push(row.row);
-    if (fastSoFar) fastSoFar = (fast as FastSums).add(row, cat.index, office.index, shift);
-    if (below(row, threshold)) lowExecution.push(row);
+    // A record makes its amounts anew at each reading (amounts.ts): read once, handed on.
+    const budget = row.budget;
+    const executed = row.executed;
+    if (fastSoFar) fastSoFar = (fast as FastSums).add(row.level, budget, executed, cat.index, office.index, shift);
+    if (below(row, threshold, budget, executed)) lowExecution.push(row);
   }
   const sums = (fastSoFar && (fast as FastSums).sums(categories.size, offices.size)) || exactSums(rows, categories, offices, shift);
 
@@ -158,11 +162,11 @@ class FastSums {
   private readonly magnitude = new Float64Array(SCALES);
 
   /** Adds a row's amounts; false when one of them is not for this path (the sums are then void). */
-  add(row: ProjectRow, category: number, office: number, shift: number): boolean {
+  add(level: LevelKey, budget: Amount | undefined, executed: Amount | undefined, category: number, office: number, shift: number): boolean {
     const levels = (this.levels[category] ??= new Float64Array(LEVELS * 2 * SCALES));
     const officeSums = (this.offices[office] ??= new Float64Array(2 * SCALES));
-    const at = (LEVEL_INDEX.get(row.level) as number) * 2 * SCALES;
-    return this.addAmount(row.budget?.q.num, shift, levels, at, officeSums, 0) && this.addAmount(row.executed?.q.num, shift, levels, at + SCALES, officeSums, SCALES);
+    const at = (LEVEL_INDEX.get(level) as number) * 2 * SCALES;
+    return this.addAmount(budget?.q.num, shift, levels, at, officeSums, 0) && this.addAmount(executed?.q.num, shift, levels, at + SCALES, officeSums, SCALES);
   }
 
   private addAmount(n: Num | undefined, shift: number, levels: Float64Array, levelAt: number, office: Float64Array, officeAt: number): boolean {
@@ -237,11 +241,11 @@ function decimalOf(partials: Float64Array, from: number): Dec {
  * relative, is on the rate's side. Where this decides, `rateBelow` decides the same from its own
  * bounds, without dividing out the rate.
  */
-function below(row: ProjectRow, t: Threshold): boolean {
+function below(row: ProjectRow, t: Threshold, budget: Amount | undefined, executed: Amount | undefined): boolean {
   if (row instanceof ProjectRecord && fastPathsOn()) {
     if (!row.hasRate) return false;
-    const b = row.budget?.q.num;
-    const e = row.executed?.q.num;
+    const b = budget?.q.num;
+    const e = executed?.q.num;
     const tv = t.approx.v;
     if (b && e && b.hasDigits && e.hasDigits && inRange(b.d) && (e.d === 0 || inRange(e.d)) && inRange(tv) && t.approx.err < Infinity) {
       const q = e.d / b.d;
@@ -249,7 +253,7 @@ function below(row: ProjectRow, t: Threshold): boolean {
       if (q > tv * (1 + 1e-9)) return false;
     }
   }
-  return rateBelow(row, t);
+  return rateBelow(row, t, budget, executed);
 }
 
 function inRange(x: number): boolean {

@@ -12,7 +12,7 @@
  */
 import Decimal from 'decimal.js';
 import { D, Dec, decimalPlaces } from './money';
-import { type Digits, ExactSum, Num, fastPathsOn, pow10 } from './num';
+import { type Digits, ExactSum, Num, type NumParts, fastPathsOn, pow10 } from './num';
 
 /** A closed interval [lo, hi] of decimals. */
 export interface Interval {
@@ -251,7 +251,7 @@ export class Quantity extends Num {
   readonly fromDouble: boolean;
 
   /** `value`: a cell's double (the decimal of its 15 significant digits), a decimal, or a Num. */
-  constructor(value: number | Dec | Num, shown: number | null, fromDouble: boolean) {
+  constructor(value: number | Dec | Num | NumParts, shown: number | null, fromDouble: boolean) {
     super(value);
     this.shown = shown;
     this.fromDouble = fromDouble;

@@ -69,9 +69,9 @@ function rowPct(row: ProjectRow): string {
  * ranges, `rowRatePercent` answers; where this answers, its error-bounded doubles (bounds far
  * tighter than that) give the same, without dividing out the rate.
  */
-function ratePercent(row: ProjectRow): string | null {
-  const e = row.executed?.q.num;
-  const b = row.budget?.q.num;
+function ratePercent(row: ProjectRow, budget = row.budget, executed = row.executed): string | null {
+  const e = executed?.q.num;
+  const b = budget?.q.num;
   if (e && b && e.fast && b.fast && !e.neg && !b.neg && b.m !== 0 && inRange(b.d) && (e.m === 0 || inRange(e.d))) {
     const s = b.k - e.k + 4;
     const N = s >= 0 ? e.m * pow10(s) : e.m;
@@ -91,7 +91,7 @@ function ratePercent(row: ProjectRow): string | null {
       }
     }
   }
-  return rowRatePercent(row);
+  return rowRatePercent(row, budget, executed);
 }
 
 /** Between 1e-140 and 1e140: a quotient of two such numbers is a normal double. */

@@ -196,6 +196,17 @@ function digitCount(m: number): number {
 }
 
 /**
+ * A fast value's fields as a store of values keeps them (amounts.ts): a Num is made from them
+ * without reading the double's digits again. Mutable, to be filled and handed over at once.
+ */
+export class NumParts {
+  d = 0;
+  neg = false;
+  m = 0;
+  k = 0;
+}
+
+/**
  * One decimal value held fast: its digits (when it has at most 15 significant digits) and its
  * correctly rounded double. Built once per cell; the decimal.js value is made on demand.
  */
@@ -211,10 +222,11 @@ export class Num {
   private dec: Dec | undefined;
 
   /**
-   * From a cell's double (the decimal of its 15 significant digits), a decimal.js value, or
-   * another Num (copied: a subclass, a cell's quantity, is then its own number, one object).
+   * From a cell's double (the decimal of its 15 significant digits), a decimal.js value,
+   * another Num (copied: a subclass, a cell's quantity, is then its own number, one object), or
+   * the parts of a Num made from a double, kept in a store (the same Num again).
    */
-  protected constructor(source: number | Dec | Num) {
+  protected constructor(source: number | Dec | Num | NumParts) {
     if (typeof source === 'number') {
       const digits = digits15Into(source, SCRATCH);
       this.d = doubleOf(digits);
@@ -230,6 +242,14 @@ export class Num {
       this.m = source.m;
       this.k = source.k;
       this.dec = source.dec;
+    } else if (source instanceof NumParts) {
+      // The fields of a Num made from a double, kept apart and given back (amounts.ts).
+      this.d = source.d;
+      this.hasDigits = true;
+      this.neg = source.neg;
+      this.m = source.m;
+      this.k = source.k;
+      this.dec = undefined;
     } else {
       const digits = source.isZero() ? { neg: false, m: 0, k: 0 } : source.sd() <= 15 ? digitsOfString(source.toFixed()) : null;
       this.d = source.toNumber();
@@ -436,7 +456,11 @@ export function scaleInto(a: Approx, x: number, out: Approx): Approx {
 
 /** `decide(approxOf(n), b)`, no object made. */
 export function decideNum(n: Num, b: Approx): -1 | 0 | 1 | undefined {
-  const v = n.d;
+  return decideDouble(n.d, b);
+}
+
+/** `decide(approxOf(n), b)` for a fast value n whose double is v, no object made. */
+export function decideDouble(v: number, b: Approx): -1 | 0 | 1 | undefined {
   const err = errOf(v);
   const diff = v - b.v;
   const bound = err + b.err + U * Math.abs(diff);

@@ -16,7 +16,7 @@ import {
   type WritePlan,
 } from './types';
 import { SEVERITY } from './validate';
-import { amountOf, amountWanValue, rowRateValue, rowScoreValue } from './rates';
+import { amountWanValue, hasNumericAmount, rowRateValue, rowScoreValue } from './rates';
 
 /** Excel refuses formulas longer than 8,192 characters; stay well below. */
 const MAX_FORMULA_LENGTH = 8000;
@@ -185,8 +185,7 @@ function sumFormula(sheet: string, column: number, rows: ProjectRow[], field: 'b
   // where the formula grows too long: then no formula is written, whatever the rows after hold.
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    const a = amountOf(r, field);
-    if (a === undefined || !a.numeric) return null;
+    if (!hasNumericAmount(r, field)) return null;
     if (i === 0) continue;
     // Out of order: sorted, once (sorted rows never come here again).
     if (r.row < prev) return sumFormula(sheet, column, [...rows].sort((x, y) => x.row - y.row), field, divisor);
@@ -381,7 +380,10 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   const detail = (i: number): PlanCell[] => {
     const p = rows[i];
     const rr = detailTop + i;
-    const score = rowScoreValue(p);
+    // Each read of a record's amount makes it anew (amounts.ts): read once, handed on.
+    const budget = p.budget;
+    const executed = p.executed;
+    const score = rowScoreValue(p, budget, executed);
     return [
       { t: 'number', value: String(i + 1), style: 'integer' },
       { t: 'text', text: cellText(p.name), style: 'wrap' },
@@ -389,9 +391,9 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
       { t: 'text', text: p.category, style: 'text' },
       { t: 'text', text: p.level, style: 'text' },
       { t: 'text', text: cellText(p.office), style: 'text' },
-      p.budget ? projectMoney('budget', p.row, p.budget) : { t: 'empty', style: 'money' },
-      p.executed ? projectMoney('executed', p.row, p.executed) : { t: 'empty', style: 'money' },
-      { t: 'formula', formula: `=IF(G${rr}=0,"—",H${rr}/G${rr})`, value: rowRateValue(p), style: 'percent' },
+      budget ? projectMoney('budget', p.row, budget) : { t: 'empty', style: 'money' },
+      executed ? projectMoney('executed', p.row, executed) : { t: 'empty', style: 'money' },
+      { t: 'formula', formula: `=IF(G${rr}=0,"—",H${rr}/G${rr})`, value: rowRateValue(p, budget, executed), style: 'percent' },
       // A score is at most 10: always a number.
       score === null ? { t: 'text', text: '—', style: 'text' } : { t: 'number', value: score, style: 'money' },
       { t: 'text', text: cellText(p.reason), style: 'wrap' },

@@ -2,6 +2,7 @@
  * Project rows and their rates, with the fast paths of num.ts: a rate is divided out in
  * decimal.js only when a check too close to call, or a caller, asks for it.
  */
+import type { ProjectAmounts } from './amounts';
 import { D, type Dec, formatFixed, formatRate, toWan } from './money';
 import { type Approx, Num, approxOf, decide, digits15, digitsToString, fastPathsOn, formatDigits, quotientInto, scaleInto } from './num';
 import type { Amount, ProjectRow, Unit } from './types';
@@ -9,21 +10,30 @@ import type { Amount, ProjectRow, Unit } from './types';
 /** Places the decimal point moves to turn the unit into 万元. */
 export const WAN_SHIFT: Record<Unit, number> = { 元: 4, 千元: 1, 万元: 0 };
 
-/** What a project row holds besides its rate. */
-export type ProjectFields = Omit<ProjectRow, 'rate'>;
+/** What a project row holds besides its rate and its amounts. */
+export type ProjectFields = Omit<ProjectRow, 'rate' | 'budget' | 'executed' | 'initialBudget'>;
 
 // The class takes the fields' declarations from this interface (assigned in the constructor).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface ProjectRecord extends ProjectFields {}
 
-/** A project row whose rate (executed ÷ budget) is divided out when first read. */
+/**
+ * A project row whose amounts are kept by column (amounts.ts), each made anew when read, and
+ * whose rate (executed ÷ budget) is divided out when first read.
+ */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ProjectRecord implements ProjectRow {
   /** Whether the row has a rate: both amounts sound and the budget not 0. */
   readonly hasRate: boolean;
   private exactRate: Dec | null | undefined;
 
-  constructor(fields: ProjectFields, hasRate: boolean) {
+  constructor(
+    fields: ProjectFields,
+    private readonly amounts: ProjectAmounts,
+    /** The project's place in the amounts' columns. */
+    readonly index: number,
+    hasRate: boolean,
+  ) {
     // Field by field, in one order: every record has one shape (Object.assign is slower per row).
     this.row = fields.row;
     this.name = fields.name;
@@ -36,10 +46,25 @@ export class ProjectRecord implements ProjectRow {
     this.reason = fields.reason;
     this.content = fields.content;
     this.outcome = fields.outcome;
-    this.budget = fields.budget;
-    this.executed = fields.executed;
-    this.initialBudget = fields.initialBudget;
-    this.hasRate = hasRate && fields.budget !== undefined && fields.executed !== undefined;
+    this.hasRate = hasRate && amounts.budget.has(index) && amounts.executed.has(index);
+  }
+
+  /** Whether the field's amount is there and a real number (`amountOf(this, field)?.numeric`, nothing made). */
+  hasNumeric(field: 'initialBudget' | 'budget' | 'executed'): boolean {
+    const column = field === 'budget' ? this.amounts.budget : field === 'executed' ? this.amounts.executed : this.amounts.initialBudget;
+    return column.isNumeric(this.index);
+  }
+
+  get budget(): Amount | undefined {
+    return this.amounts.budget.get(this.index);
+  }
+
+  get executed(): Amount | undefined {
+    return this.amounts.executed.get(this.index);
+  }
+
+  get initialBudget(): Amount | undefined {
+    return this.amounts.initialBudget.get(this.index);
   }
 
   get rate(): Dec | null {
@@ -50,12 +75,22 @@ export class ProjectRecord implements ProjectRow {
   }
 }
 
+// The row helpers below take the row's amounts as they read them, `row.budget` and
+// `row.executed` unless given: a caller that has them at hand passes them, since a record makes
+// its amounts anew at each reading (amounts.ts).
+
 /**
  * A row's amount of a field, each read by its name: a property named by a variable makes the
  * access polymorphic, and these run once per row.
  */
 export function amountOf(row: ProjectRow, field: 'initialBudget' | 'budget' | 'executed'): Amount | undefined {
   return field === 'budget' ? row.budget : field === 'executed' ? row.executed : row.initialBudget;
+}
+
+/** Whether the row's amount of a field is there and a real number, which a formula may refer to. */
+export function hasNumericAmount(row: ProjectRow, field: 'initialBudget' | 'budget' | 'executed'): boolean {
+  if (row instanceof ProjectRecord) return row.hasNumeric(field);
+  return amountOf(row, field)?.numeric === true;
 }
 
 function hasRate(row: ProjectRow): boolean {
@@ -69,10 +104,10 @@ const RATE_APPROX: Approx = { v: 0, err: 0 };
  * executed ÷ budget as a double with its error bound; null without a fast form. The answer is a
  * shared scratch object, valid until the next call: read it at once.
  */
-function rateApprox(row: ProjectRow): Approx | null {
-  if (!hasRate(row) || !row.budget || !row.executed) return null;
-  const b = row.budget.q.num;
-  const e = row.executed.q.num;
+function rateApprox(row: ProjectRow, budget = row.budget, executed = row.executed): Approx | null {
+  if (!hasRate(row) || !budget || !executed) return null;
+  const b = budget.q.num;
+  const e = executed.q.num;
   if (!b.fast || !e.fast) return null;
   return quotientInto(e, b, RATE_APPROX);
 }
@@ -90,23 +125,23 @@ export function threshold(percent: number): Threshold {
 }
 
 /** Whether the row has a rate below the threshold: `rate !== null && rate.lt(t)`, exactly. */
-export function rateBelow(row: ProjectRow, t: Threshold): boolean {
+export function rateBelow(row: ProjectRow, t: Threshold, budget = row.budget, executed = row.executed): boolean {
   if (!hasRate(row)) return false;
-  const a = rateApprox(row);
+  const a = rateApprox(row, budget, executed);
   const c = a ? decide(a, t.approx) : undefined;
   if (c !== undefined) return c < 0;
   return (row.rate as Dec).lt(t.fraction);
 }
 
 /** The rate against 100%: -1, 0 or 1 (executed against budget, the budget being above 0); null without a rate. */
-export function rateVsFull(row: ProjectRow): number | null {
+export function rateVsFull(row: ProjectRow, budget = row.budget, executed = row.executed): number | null {
   if (!hasRate(row)) return null;
-  return Num.compare((row.executed as Amount).q.num, (row.budget as Amount).q.num);
+  return Num.compare((executed as Amount).q.num, (budget as Amount).q.num);
 }
 
 /** round-half-up(rate × 10^pow) when doubles can tell it, for a rate ≥ 0. */
-function roundedRate(row: ProjectRow, pow: number): number | undefined {
-  const a = rateApprox(row);
+function roundedRate(row: ProjectRow, pow: number, budget = row.budget, executed = row.executed): number | undefined {
+  const a = rateApprox(row, budget, executed);
   if (!a || !(a.v >= 0)) return undefined;
   const y = scaleInto(a, 10 ** pow, a);
   const lo = Math.floor(y.v - y.err + 0.5);
@@ -115,17 +150,17 @@ function roundedRate(row: ProjectRow, pow: number): number | undefined {
 }
 
 /** `formatRate(row.rate)`: percent with 2 decimals, half up; null without a rate. */
-export function rowRatePercent(row: ProjectRow): string | null {
+export function rowRatePercent(row: ProjectRow, budget = row.budget, executed = row.executed): string | null {
   if (!hasRate(row)) return null;
-  const n = roundedRate(row, 4);
+  const n = roundedRate(row, 4, budget, executed);
   return n !== undefined ? formatDigits({ neg: false, m: n, k: 2 }, 2) : formatRate(row.rate);
 }
 
 /** `formatFixed(executionScore(row.rate))`: 10 × rate capped at 10, 2 decimals; null without a rate. */
-export function rowScoreText(row: ProjectRow): string | null {
+export function rowScoreText(row: ProjectRow, budget = row.budget, executed = row.executed): string | null {
   if (!hasRate(row)) return null;
-  if ((rateVsFull(row) as number) >= 0) return '10.00';
-  const n = roundedRate(row, 3);
+  if ((rateVsFull(row, budget, executed) as number) >= 0) return '10.00';
+  const n = roundedRate(row, 3, budget, executed);
   if (n !== undefined) return formatDigits({ neg: false, m: n, k: 2 }, 2);
   return formatFixed(executionScore(row.rate) as Dec);
 }
@@ -149,18 +184,18 @@ function doubleText(x: number): string {
  * The rate as the spreadsheet computes it from the two cells (a double, 15 significant digits):
  * a formula's cached value. '—' without a rate.
  */
-export function rowRateValue(row: ProjectRow): string {
+export function rowRateValue(row: ProjectRow, budget = row.budget, executed = row.executed): string {
   if (!hasRate(row)) return '—';
-  const x = (row.executed as Amount).q.num.d / (row.budget as Amount).q.num.d;
+  const x = (executed as Amount).q.num.d / (budget as Amount).q.num.d;
   // Past the doubles' range (a budget of 1e-320): the exact quotient.
   return Number.isFinite(x) && x !== 0 ? doubleText(x) : (row.rate as Dec).toFixed();
 }
 
 /** The execution score (10 × rate, at most 10) as a cell value; null without a rate. */
-export function rowScoreValue(row: ProjectRow): string | null {
+export function rowScoreValue(row: ProjectRow, budget = row.budget, executed = row.executed): string | null {
   if (!hasRate(row)) return null;
-  if ((rateVsFull(row) as number) >= 0) return '10';
-  const x = (10 * (row.executed as Amount).q.num.d) / (row.budget as Amount).q.num.d;
+  if ((rateVsFull(row, budget, executed) as number) >= 0) return '10';
+  const x = (10 * (executed as Amount).q.num.d) / (budget as Amount).q.num.d;
   return Number.isFinite(x) && x !== 0 ? doubleText(Math.min(x, 10)) : (executionScore(row.rate) as Dec).toFixed();
 }
 

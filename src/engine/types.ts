@@ -132,7 +132,11 @@ export interface ProjectRow {
   reason: string;
   content: string;
   outcome: string;
-  /** Amounts in the source unit; undefined where the cell is blank or unusable. */
+  /**
+   * Amounts in the source unit; undefined where the cell is blank or unusable. The engine's
+   * records keep them by column and make each anew when read (amounts.ts): getters, which a
+   * spread (`{ ...row }`) leaves out, like `rate`.
+   */
   budget?: Amount;
   executed?: Amount;
   initialBudget?: Amount;

@@ -1,3 +1,4 @@
+import { type AmountColumn, ProjectAmounts } from './amounts';
 import { normaliseCategory, normaliseLevel } from './categories';
 import type { CellContent, SheetView } from './cells';
 import { cellAddress, parseCellAddress } from './grid';
@@ -5,8 +6,8 @@ import { HEADER_SYNONYMS } from './headers';
 import { type Interval, type Quantity, QuantitySum, exceeds, exceedsFast, meet, quotientInterval, rateMeetsFast, scaleInterval } from './interval';
 import type { Located } from './locate';
 import { D, type Dec, formatFixed, formatRate } from './money';
-import { Num, approxOf, decideNum } from './num';
-import { ProjectRecord, amountOf, rateBelow, threshold as thresholdOf } from './rates';
+import { Num, approxOf, decideDouble, decideNum } from './num';
+import { ProjectRecord, rateBelow, threshold as thresholdOf } from './rates';
 import { compact, isPlaceholder, isValidDocNumber, normaliseDocNumber, tidy } from './text';
 import {
   type Amount,
@@ -181,6 +182,14 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
   const percentColumn = rateColumnIsPercent(loc);
   const threshold = thresholdOf(thresholdPercent);
   const rows: ProjectRecord[] = [];
+  // The amounts, by column: what stays of a row is its record (amounts.ts says why).
+  const amounts = new ProjectAmounts(loc.projectRows.length);
+  // What the column checks need, gathered as the rows are read (an amount is not read twice).
+  const stats: ColumnsStats = {
+    budget: new ColumnStats(loc.projectRows.length),
+    executed: new ColumnStats(loc.projectRows.length),
+    initialBudget: columns.initialBudget === undefined ? undefined : new ColumnStats(loc.projectRows.length),
+  };
   // Duplicates are projects of one compacted name and one normalised document number. Names are
   // mostly unique: the first project of each name is kept by name alone (compact returns most
   // names as they are: no string per row), and document numbers are looked at for names met again.
@@ -234,6 +243,13 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
     const levelRaw = text(row, levelCol);
     const category = normaliseCategory(categoryRaw);
     let level = normaliseLevel(levelRaw);
+    const index = rows.length;
+    amounts.budget.set(index, budget);
+    amounts.executed.set(index, executed);
+    amounts.initialBudget.set(index, initialBudget);
+    if (budget) stats.budget.add(budget, index);
+    if (executed) stats.executed.add(executed, index);
+    if (initialBudget) stats.initialBudget?.add(initialBudget, index);
     const project = new ProjectRecord(
       {
         row: row + 1,
@@ -247,12 +263,12 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
         reason,
         content: text(row, contentCol),
         outcome: text(row, outcomeCol),
-        budget,
-        executed,
-        initialBudget,
       },
+      amounts,
+      index,
       amountsSound && hasRate,
     );
+
 
     if (rateCol !== undefined) {
       const budgetNonZero = budget !== undefined && !budget.q.num.isZero();
@@ -265,7 +281,7 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
       }
     }
 
-    if (project.hasRate && rateBelow(project, threshold) && isPlaceholder(reason)) {
+    if (project.hasRate && rateBelow(project, threshold, budget, executed) && isPlaceholder(reason)) {
       const col = reasonCol ?? rateCol ?? executedCol;
       log.add('low-execution-unexplained', row, col, {
         name,
@@ -304,9 +320,43 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
     rows.push(project);
   }
 
-  checkMagnitudes(log, loc, rows);
-  if (loc.totalRow !== null) checkTotals(log, loc, rows, percentColumn);
+  checkMagnitudes(log, loc, rows, amounts, stats);
+  if (loc.totalRow !== null) checkTotals(log, loc, rows.length, stats, percentColumn);
   return { rows, issues: sortIssues(log.issues) };
+}
+
+/** What the checks of a whole column need of its amounts, gathered row by row. */
+class ColumnStats {
+  /** The amounts' intervals, summed (total-mismatch). */
+  readonly sum = new QuantitySum();
+  /** The positive amounts' doubles and project indices, in row order (suspicious-magnitude). */
+  readonly positives: Float64Array;
+  readonly at: Int32Array;
+  count = 0;
+  /** Whether every positive amount has a fast form: its double then orders and compares it exactly. */
+  allFast = true;
+
+  constructor(size: number) {
+    this.positives = new Float64Array(size);
+    this.at = new Int32Array(size);
+  }
+
+  add(a: Amount, index: number): void {
+    const q = a.q;
+    this.sum.add(q);
+    if (q.isPositive()) {
+      this.positives[this.count] = q.d;
+      this.at[this.count] = index;
+      this.count++;
+      if (!q.fast) this.allFast = false;
+    }
+  }
+}
+
+interface ColumnsStats {
+  budget: ColumnStats;
+  executed: ColumnStats;
+  initialBudget: ColumnStats | undefined;
 }
 
 /**
@@ -346,17 +396,13 @@ function maxBelow(xs: Float64Array, end: number): number {
   return m;
 }
 
-/** The median of a column's positive amounts (count of them given), exactly. */
-function median(rows: ProjectRow[], field: 'initialBudget' | 'budget' | 'executed', count: number, allFast: boolean): Dec {
-  if (allFast) {
+/** The median of a column's positive amounts, exactly. */
+function median(stats: ColumnStats, column: AmountColumn): Dec {
+  const count = stats.count;
+  if (stats.allFast) {
     // Fast values order exactly by their doubles, and a double gives back its value (num.ts):
     // the middle is selected among the doubles, with no object per value.
-    const ds = new Float64Array(count);
-    let n = 0;
-    for (const r of rows) {
-      const q = amountOf(r, field)?.q;
-      if (q !== undefined && q.isPositive()) ds[n++] = q.d;
-    }
+    const ds = stats.positives.slice(0, count);
     const mid = Math.floor(count / 2);
     const upper = select(ds, mid);
     const at = (x: number): Dec => Num.fromDouble(x).value;
@@ -364,41 +410,34 @@ function median(rows: ProjectRow[], field: 'initialBudget' | 'budget' | 'execute
     return count % 2 === 1 ? at(upper) : at(maxBelow(ds, mid)).plus(at(upper)).div(2);
   }
   const sorted: Num[] = [];
-  for (const r of rows) {
-    const q = amountOf(r, field)?.q;
-    if (q !== undefined && q.isPositive()) sorted.push(q);
-  }
+  for (let j = 0; j < count; j++) sorted.push((column.get(stats.at[j]) as Amount).q);
   sorted.sort((a, b) => Num.compare(a, b));
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid].value : sorted[mid - 1].value.plus(sorted[mid].value).div(2);
 }
 
-function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void {
+function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[], amounts: ProjectAmounts, stats: ColumnsStats): void {
   const fields = ['initialBudget', 'budget', 'executed'] as const;
   for (const field of fields) {
     const col = loc.columns[field];
-    if (col === undefined) continue;
-    let count = 0;
-    let allFast = true;
-    for (const r of rows) {
-      const q = amountOf(r, field)?.q;
-      if (q !== undefined && q.isPositive()) {
-        count++;
-        if (!q.fast) allFast = false;
-      }
-    }
-    if (count < MAGNITUDE_MIN_VALUES) continue;
-    const m = median(rows, field, count, allFast);
+    const s = stats[field];
+    if (col === undefined || s === undefined || s.count < MAGNITUDE_MIN_VALUES) continue;
+    const column = amounts[field];
+    const m = median(s, column);
     const limit = m.times(MAGNITUDE_FACTOR);
     const limitApprox = approxOf(Num.fromDec(limit));
-    for (const r of rows) {
-      const n = amountOf(r, field)?.q;
-      if (n === undefined || !n.isPositive()) continue;
-      const c = n.fast ? decideNum(n, limitApprox) : undefined;
-      if (c === undefined ? n.value.gte(limit) : c >= 0) {
-        log.add('suspicious-magnitude', r.row - 1, col, {
+    for (let j = 0; j < s.count; j++) {
+      let c: number | undefined;
+      let n: Quantity | undefined;
+      if (s.allFast) c = decideDouble(s.positives[j], limitApprox);
+      else {
+        n = (column.get(s.at[j]) as Amount).q;
+        c = n.fast ? decideNum(n, limitApprox) : undefined;
+      }
+      if (c === undefined ? (n ?? (column.get(s.at[j]) as Amount).q).value.gte(limit) : c >= 0) {
+        log.add('suspicious-magnitude', rows[s.at[j]].row - 1, col, {
           field,
-          value: n.toFixed(),
+          value: (column.get(s.at[j]) as Amount).q.toFixed(),
           median: formatFixed(m),
           times: String(MAGNITUDE_FACTOR),
           unit: loc.unit,
@@ -408,22 +447,18 @@ function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[]): void 
   }
 }
 
-function checkTotals(log: IssueLog, loc: Located, rows: ProjectRow[], percentColumn: boolean): void {
+function checkTotals(log: IssueLog, loc: Located, rowCount: number, stats: ColumnsStats, percentColumn: boolean): void {
   const row = loc.totalRow as number;
   const { view } = loc;
   const sums: Partial<Record<'budget' | 'executed', QuantitySum>> = {};
   for (const field of ['initialBudget', 'budget', 'executed'] as const) {
     const col = loc.columns[field];
-    if (col === undefined) continue;
+    const acc = stats[field]?.sum;
+    if (col === undefined || acc === undefined) continue;
     const content = view.content(row, col);
     const read = readAmount(log, content, row, col, field, false);
-    const acc = new QuantitySum();
-    for (const r of rows) {
-      const a = amountOf(r, field);
-      if (a) acc.add(a.q);
-    }
     // A project whose amount is unusable makes the sum unknowable; its own issue says why.
-    const complete = acc.count === rows.length || (field === 'initialBudget' && acc.count > 0);
+    const complete = acc.count === rowCount || (field === 'initialBudget' && acc.count > 0);
     if (!complete) continue;
     const sum = acc.interval();
     if (field !== 'initialBudget') sums[field] = acc;

@@ -43,7 +43,9 @@ describe('programmes: rows whose names differ only by 中央/省级/市级/县�
   /** Transfer rows with these names, 1.00 万元 each, no document number, no content. */
   function named(names: string[]): ProjectRow[] {
     const [template] = analysed([project(1, '模板', 1, 1, { category: '专项转移支付', level: '省' })]).rows;
-    return names.map((name, i) => ({ ...template, rate: template.rate, row: i + 4, name }));
+    // The record's rate and amounts are read through getters, which a spread leaves out.
+    const { rate, budget, executed, initialBudget } = template;
+    return names.map((name, i) => ({ ...template, rate, budget, executed, initialBudget, row: i + 4, name }));
   }
 
   function expectGrouped(names: string[]): void {
