@@ -6,7 +6,8 @@
  * the rows were read: three amounts a row, each copied from the young generation to the old. Here
  * a numeric cell's amount is five numbers in five arrays; the rare others (a number typed as
  * text) are kept as they were read. Reading one back makes a new amount, equal in every field to
- * the one stored: the same value, display, interval and kind.
+ * the one stored: the same value, display, interval and kind (reading the same project's again,
+ * with no other read of the column between, gives the same object).
  */
 import { NumberContent } from './cells';
 import { NumParts } from './num';
@@ -30,6 +31,12 @@ export class AmountColumn {
   private readonly shown: Int8Array;
   private readonly flags: Uint8Array;
   private readonly others = new Map<number, Amount>();
+  /**
+   * The amount made last, and its project: reads of one project's amount follow each other (a
+   * row's cells, its rate, its score, its sentence), and each then gives the same object.
+   */
+  private lastIndex = -1;
+  private last: Amount | undefined = undefined;
 
   constructor(readonly size: number) {
     this.d = new Float64Array(size);
@@ -41,6 +48,9 @@ export class AmountColumn {
 
   /** Keeps project i's amount (nothing for undefined). */
   set(i: number, a: Amount | undefined): void {
+    if (i === this.lastIndex) this.lastIndex = -1;
+    this.others.delete(i);
+    this.flags[i] = 0;
     if (a === undefined) return;
     if (a instanceof NumberContent && a.hasDigits && (a.shown === null || (Number.isInteger(a.shown) && a.shown >= 0 && a.shown <= 127)) && Math.abs(a.k) < 32768) {
       this.d[i] = a.d;
@@ -59,6 +69,30 @@ export class AmountColumn {
     return this.flags[i] !== 0;
   }
 
+  // Reads without an object, for the loops over every row (figures, plan): project i's amount
+  // when `inArrays(i)`, a numeric cell's fast value (hasDigits), as its Num fields would give it.
+
+  /** Whether project i's amount is kept in the arrays (its d, neg, m and k below). */
+  inArrays(i: number): boolean {
+    return (this.flags[i] & (PRESENT | OTHER)) === PRESENT;
+  }
+
+  dAt(i: number): number {
+    return this.d[i];
+  }
+
+  negAt(i: number): boolean {
+    return (this.flags[i] & NEG) !== 0;
+  }
+
+  mAt(i: number): number {
+    return this.m[i];
+  }
+
+  kAt(i: number): number {
+    return this.k[i];
+  }
+
   /** Whether project i has an amount here that is a real number (`get(i)?.numeric`, nothing made). */
   isNumeric(i: number): boolean {
     const f = this.flags[i];
@@ -67,8 +101,16 @@ export class AmountColumn {
     return (f & OTHER) === 0 || (this.others.get(i) as Amount).numeric;
   }
 
-  /** Project i's amount, made anew from what is kept; undefined for none. */
+  /** Project i's amount, made from what is kept (anew, unless it was the last one made); undefined for none. */
   get(i: number): Amount | undefined {
+    if (i === this.lastIndex) return this.last;
+    const a = this.make(i);
+    this.lastIndex = i;
+    this.last = a;
+    return a;
+  }
+
+  private make(i: number): Amount | undefined {
     const f = this.flags[i];
     if (f === 0) return undefined;
     if ((f & OTHER) !== 0) return this.others.get(i);

@@ -67,12 +67,15 @@ export class SheetView {
   readonly mergeAreas: { top: number; left: number; bottom: number; right: number }[] = [];
   readonly rowCount: number;
   readonly colCount: number;
+  /** 1 for a row (in the used range) some merge covers: a cell of any other row is its own origin. */
+  private readonly mergedRow: Uint8Array;
 
   constructor(grid: SheetGrid) {
     this.name = grid.name;
     this.grid = grid;
     this.rowCount = grid.top + grid.values.length;
     this.colCount = grid.left + grid.values.reduce((m, r) => Math.max(m, r.length), 0);
+    this.mergedRow = new Uint8Array(this.rowCount);
     for (const address of grid.merges) {
       const r = parseRangeAddress(address);
       if (!r) continue;
@@ -80,6 +83,7 @@ export class SheetView {
       // Only cells inside the used range matter; guard against a merge over a whole column.
       const bottom = Math.min(r.end.row, this.rowCount - 1);
       const right = Math.min(r.end.col, this.colCount - 1);
+      for (let row = r.start.row; row <= bottom; row++) this.mergedRow[row] = 1;
       for (let row = r.start.row; row <= bottom; row++) {
         for (let col = r.start.col; col <= right; col++) {
           if (row === r.start.row && col === r.start.col) continue;
@@ -139,7 +143,7 @@ export class SheetView {
     // Inside the used range the index answers, and a cell outside every merge, most of them, is
     // read where it is: no [row, col] pair is made (this runs for every text cell of every row).
     if (row < this.rowCount && col < this.colCount) {
-      const inside = this.mergeOrigin.size === 0 ? undefined : this.mergeOrigin.get(this.key(row, col));
+      const inside = this.mergedRow[row] === 0 ? undefined : this.mergeOrigin.get(this.key(row, col));
       return inside === undefined ? this.text(row, col) : this.text(inside[0], inside[1]);
     }
     const [r, c] = this.origin(row, col);

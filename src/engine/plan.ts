@@ -16,7 +16,7 @@ import {
   type WritePlan,
 } from './types';
 import { SEVERITY } from './validate';
-import { amountWanValue, hasNumericAmount, rowRateValue, rowScoreValue } from './rates';
+import { ProjectRecord, amountWanValue, hasNumericAmount, recordValues, rowRateValue, rowScoreValue } from './rates';
 
 /** Excel refuses formulas longer than 8,192 characters; stay well below. */
 const MAX_FORMULA_LENGTH = 8000;
@@ -221,19 +221,31 @@ function moneyCell(analysis: Analysis, field: 'budget' | 'executed', rows: Proje
   return num(value, style);
 }
 
+/** A formula referring to a project's source amount cell is `${budget or executed}${row}${suffix}`; null without the column. */
+interface SourceRefs {
+  budget: string | null;
+  executed: string | null;
+  suffix: string;
+}
+
+function sourceRefs(analysis: Analysis): SourceRefs {
+  const q = quoteSheetName(analysis.layout.sheet);
+  const divisor = unitDivisor(analysis);
+  const { budget, executed } = analysis.layout.columnIndex;
+  return {
+    budget: budget === undefined ? null : `=${q}!${columnLetter(budget)}`,
+    executed: executed === undefined ? null : `=${q}!${columnLetter(executed)}`,
+    suffix: divisor === 1 ? '' : `/${divisor}`,
+  };
+}
+
 /**
  * One project's amount cell: a formula referring to its source cell where that holds a number,
  * else the value (what `moneyCell` gives for one row, without building a sum).
  */
-function rowMoneyCells(analysis: Analysis): (field: 'budget' | 'executed', row: number, amount: Amount) => PlanCell {
-  const q = quoteSheetName(analysis.layout.sheet);
-  const divisor = unitDivisor(analysis);
-  const suffix = divisor === 1 ? '' : `/${divisor}`;
-  const { budget, executed } = analysis.layout.columnIndex;
-  const prefix = {
-    budget: budget === undefined ? null : `=${q}!${columnLetter(budget)}`,
-    executed: executed === undefined ? null : `=${q}!${columnLetter(executed)}`,
-  };
+function rowMoneyCells(analysis: Analysis, refs: SourceRefs): (field: 'budget' | 'executed', row: number, amount: Amount) => PlanCell {
+  const { suffix } = refs;
+  const prefix = { budget: refs.budget, executed: refs.executed };
   return (field, row, amount) => {
     const value = amountWanValue(amount, analysis.layout.unit);
     const start = prefix[field];
@@ -295,8 +307,9 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   );
   const catStart = sheet.count + 1;
   // The rows of each category, and of each level in it, gathered in one pass (in sheet order).
+  // Levels by category in maps of their own: no key string made per row.
   const byCategory = new Map<string, ProjectRow[]>();
-  const byLevel = new Map<string, ProjectRow[]>();
+  const byLevel = new Map<string, Map<string, ProjectRow[]>>();
   const gather = (map: Map<string, ProjectRow[]>, key: string, p: ProjectRow): void => {
     const list = map.get(key);
     if (list) list.push(p);
@@ -304,13 +317,15 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   };
   for (const p of rows) {
     gather(byCategory, p.category, p);
-    gather(byLevel, `${p.category}\u0000${p.level}`, p);
+    let levels = byLevel.get(p.category);
+    if (levels === undefined) byLevel.set(p.category, (levels = new Map()));
+    gather(levels, p.level, p);
   }
   for (const c of figures.byCategory) {
     const inCat = byCategory.get(c.category) ?? [];
     const rr = sheet.count + 1;
     const levelCells = (field: 'budget' | 'executed'): PlanCell[] =>
-      FUND_LEVELS.map((level) => moneyCell(analysis, field, byLevel.get(`${c.category}\u0000${level}`) ?? [], c.byLevel[level][field]));
+      FUND_LEVELS.map((level) => moneyCell(analysis, field, byLevel.get(c.category)?.get(level) ?? [], c.byLevel[level][field]));
     line([
       text(c.category),
       moneyCell(analysis, 'budget', inCat, c.budget),
@@ -371,7 +386,10 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
       (h) => text(h, 'header'),
     ),
   );
-  const projectMoney = rowMoneyCells(analysis);
+  const refs = sourceRefs(analysis);
+  const projectMoney = rowMoneyCells(analysis, refs);
+  const { budget: budgetPrefix, executed: executedPrefix, suffix: divisorSuffix } = refs;
+  const { unit } = layout;
   // One row per project, made when the host writes it.
   const detailTop = sheet.count + 1;
   // The cells are literals here, not text() or num(): V8 decides per literal whether to allocate
@@ -380,6 +398,29 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   const detail = (i: number): PlanCell[] => {
     const p = rows[i];
     const rr = detailTop + i;
+    // A record's values read where its list keeps them (amounts.ts), when it can: nothing made.
+    const v = p instanceof ProjectRecord ? recordValues(p, unit) : null;
+    if (v !== null) {
+      return [
+        { t: 'number', value: String(i + 1), style: 'integer' },
+        { t: 'text', text: cellText(p.name), style: 'wrap' },
+        { t: 'text', text: cellText(p.docNumber), style: 'text' },
+        { t: 'text', text: p.category, style: 'text' },
+        { t: 'text', text: p.level, style: 'text' },
+        { t: 'text', text: cellText(p.office), style: 'text' },
+        // Both amounts are numeric cells: a formula referring to each, where the column is known.
+        budgetPrefix === null
+          ? { t: 'number', value: v.budget, style: 'money' }
+          : { t: 'formula', formula: `${budgetPrefix}${p.row}${divisorSuffix}`, value: v.budget, style: 'money' },
+        executedPrefix === null
+          ? { t: 'number', value: v.executed, style: 'money' }
+          : { t: 'formula', formula: `${executedPrefix}${p.row}${divisorSuffix}`, value: v.executed, style: 'money' },
+        { t: 'formula', formula: `=IF(G${rr}=0,"—",H${rr}/G${rr})`, value: v.rate, style: 'percent' },
+        v.score === null ? { t: 'text', text: '—', style: 'text' } : { t: 'number', value: v.score, style: 'money' },
+        { t: 'text', text: cellText(p.reason), style: 'wrap' },
+        { t: 'number', value: String(p.row), style: 'integer' },
+      ];
+    }
     // Each read of a record's amount makes it anew (amounts.ts): read once, handed on.
     const budget = p.budget;
     const executed = p.executed;

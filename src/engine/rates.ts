@@ -29,7 +29,8 @@ export class ProjectRecord implements ProjectRow {
 
   constructor(
     fields: ProjectFields,
-    private readonly amounts: ProjectAmounts,
+    /** The list's amounts, by column: loops over every row may read them there, making nothing. */
+    readonly amounts: ProjectAmounts,
     /** The project's place in the amounts' columns. */
     readonly index: number,
     hasRate: boolean,
@@ -186,7 +187,12 @@ function doubleText(x: number): string {
  */
 export function rowRateValue(row: ProjectRow, budget = row.budget, executed = row.executed): string {
   if (!hasRate(row)) return '—';
-  const x = (executed as Amount).q.num.d / (budget as Amount).q.num.d;
+  return rateValueOf(row, (executed as Amount).q.num.d, (budget as Amount).q.num.d);
+}
+
+/** The rate's cell value from the amounts' doubles (the row having a rate). */
+function rateValueOf(row: ProjectRow, executed: number, budget: number): string {
+  const x = executed / budget;
   // Past the doubles' range (a budget of 1e-320): the exact quotient.
   return Number.isFinite(x) && x !== 0 ? doubleText(x) : (row.rate as Dec).toFixed();
 }
@@ -194,8 +200,13 @@ export function rowRateValue(row: ProjectRow, budget = row.budget, executed = ro
 /** The execution score (10 × rate, at most 10) as a cell value; null without a rate. */
 export function rowScoreValue(row: ProjectRow, budget = row.budget, executed = row.executed): string | null {
   if (!hasRate(row)) return null;
-  if ((rateVsFull(row, budget, executed) as number) >= 0) return '10';
-  const x = (10 * (executed as Amount).q.num.d) / (budget as Amount).q.num.d;
+  return scoreValueOf(row, rateVsFull(row, budget, executed) as number, (executed as Amount).q.num.d, (budget as Amount).q.num.d);
+}
+
+/** The score's cell value from the rate against 100% and the amounts' doubles (the row having a rate). */
+function scoreValueOf(row: ProjectRow, vsFull: number, executed: number, budget: number): string {
+  if (vsFull >= 0) return '10';
+  const x = (10 * executed) / budget;
   return Number.isFinite(x) && x !== 0 ? doubleText(Math.min(x, 10)) : (executionScore(row.rate) as Dec).toFixed();
 }
 
@@ -205,6 +216,38 @@ export function amountWanValue(amount: Amount, unit: Unit): string {
   if (n.hasDigits && fastPathsOn()) return digitsToString({ neg: n.neg, m: n.m, k: n.k + WAN_SHIFT[unit] });
   return toWan(amount.value, unit).toFixed();
 }
+
+/**
+ * The cell values of a record's budget, amount executed, rate and score, read where its list
+ * keeps them (amounts.ts), nothing made: what amountWanValue, rowRateValue and rowScoreValue
+ * give. Null unless the fast paths are on and both amounts are in the arrays (numeric cells).
+ */
+export function recordValues(row: ProjectRecord, unit: Unit): RecordValues | null {
+  const { budget, executed } = row.amounts;
+  const i = row.index;
+  if (!fastPathsOn() || !budget.inArrays(i) || !executed.inArrays(i)) return null;
+  const shift = WAN_SHIFT[unit];
+  const bd = budget.dAt(i);
+  const ed = executed.dAt(i);
+  // rateVsFull: both amounts fast, so Num.compare compares their doubles.
+  const vsFull = ed < bd ? -1 : ed > bd ? 1 : 0;
+  const values = RECORD_VALUES;
+  values.budget = digitsToString({ neg: budget.negAt(i), m: budget.mAt(i), k: budget.kAt(i) + shift });
+  values.executed = digitsToString({ neg: executed.negAt(i), m: executed.mAt(i), k: executed.kAt(i) + shift });
+  values.rate = row.hasRate ? rateValueOf(row, ed, bd) : '—';
+  values.score = row.hasRate ? scoreValueOf(row, vsFull, ed, bd) : null;
+  return values;
+}
+
+export interface RecordValues {
+  budget: string;
+  executed: string;
+  rate: string;
+  score: string | null;
+}
+
+/** recordValues's answer: one object, reused (read at once, never kept). */
+const RECORD_VALUES: RecordValues = { budget: '', executed: '', rate: '', score: null };
 
 /** An amount in 万元 with 2 decimals, half up (formatFixed of toWan). */
 export function amountWanText(amount: Amount, unit: Unit): string {
