@@ -398,33 +398,33 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
   const detail = (i: number): PlanCell[] => {
     const p = rows[i];
     const rr = detailTop + i;
+    let budgetCell: PlanCell;
+    let executedCell: PlanCell;
+    let rate: string;
+    let score: string | null;
     // A record's values read where its list keeps them (amounts.ts), when it can: nothing made.
     const v = p instanceof ProjectRecord ? recordValues(p, unit) : null;
     if (v !== null) {
-      return [
-        { t: 'number', value: String(i + 1), style: 'integer' },
-        { t: 'text', text: cellText(p.name), style: 'wrap' },
-        { t: 'text', text: cellText(p.docNumber), style: 'text' },
-        { t: 'text', text: p.category, style: 'text' },
-        { t: 'text', text: p.level, style: 'text' },
-        { t: 'text', text: cellText(p.office), style: 'text' },
-        // Both amounts are numeric cells: a formula referring to each, where the column is known.
+      // Both amounts are numeric cells: a formula referring to each, where the column is known.
+      budgetCell =
         budgetPrefix === null
           ? { t: 'number', value: v.budget, style: 'money' }
-          : { t: 'formula', formula: `${budgetPrefix}${p.row}${divisorSuffix}`, value: v.budget, style: 'money' },
+          : { t: 'formula', formula: `${budgetPrefix}${p.row}${divisorSuffix}`, value: v.budget, style: 'money' };
+      executedCell =
         executedPrefix === null
           ? { t: 'number', value: v.executed, style: 'money' }
-          : { t: 'formula', formula: `${executedPrefix}${p.row}${divisorSuffix}`, value: v.executed, style: 'money' },
-        { t: 'formula', formula: `=IF(G${rr}=0,"—",H${rr}/G${rr})`, value: v.rate, style: 'percent' },
-        v.score === null ? { t: 'text', text: '—', style: 'text' } : { t: 'number', value: v.score, style: 'money' },
-        { t: 'text', text: cellText(p.reason), style: 'wrap' },
-        { t: 'number', value: String(p.row), style: 'integer' },
-      ];
+          : { t: 'formula', formula: `${executedPrefix}${p.row}${divisorSuffix}`, value: v.executed, style: 'money' };
+      rate = v.rate;
+      score = v.score;
+    } else {
+      // Each read of a record's amount makes it (amounts.ts): read once, handed on.
+      const budget = p.budget;
+      const executed = p.executed;
+      budgetCell = budget ? projectMoney('budget', p.row, budget) : { t: 'empty', style: 'money' };
+      executedCell = executed ? projectMoney('executed', p.row, executed) : { t: 'empty', style: 'money' };
+      rate = rowRateValue(p, budget, executed);
+      score = rowScoreValue(p, budget, executed);
     }
-    // Each read of a record's amount makes it anew (amounts.ts): read once, handed on.
-    const budget = p.budget;
-    const executed = p.executed;
-    const score = rowScoreValue(p, budget, executed);
     return [
       { t: 'number', value: String(i + 1), style: 'integer' },
       { t: 'text', text: cellText(p.name), style: 'wrap' },
@@ -432,9 +432,9 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
       { t: 'text', text: p.category, style: 'text' },
       { t: 'text', text: p.level, style: 'text' },
       { t: 'text', text: cellText(p.office), style: 'text' },
-      budget ? projectMoney('budget', p.row, budget) : { t: 'empty', style: 'money' },
-      executed ? projectMoney('executed', p.row, executed) : { t: 'empty', style: 'money' },
-      { t: 'formula', formula: `=IF(G${rr}=0,"—",H${rr}/G${rr})`, value: rowRateValue(p, budget, executed), style: 'percent' },
+      budgetCell,
+      executedCell,
+      { t: 'formula', formula: `=IF(G${rr}=0,"—",H${rr}/G${rr})`, value: rate, style: 'percent' },
       // A score is at most 10: always a number.
       score === null ? { t: 'text', text: '—', style: 'text' } : { t: 'number', value: score, style: 'money' },
       { t: 'text', text: cellText(p.reason), style: 'wrap' },
