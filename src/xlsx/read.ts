@@ -6,7 +6,7 @@ import type { RawValue, SheetGrid, ValueType, WorkbookGrid } from '../engine/gri
 import { OWNERSHIP_NAMESPACE, parseOwnershipXml } from '../engine/ownership';
 import type { UnusableInput } from '../engine/types';
 import { VISIBILITY, emptySheetGrid, fastSheetGrids } from './fast-read';
-import { type SniffResult, sniff } from './sniff';
+import { type SniffResult, megabytes, sniff } from './sniff';
 import { type Codec, type Entries, verifyEntries } from './zip';
 import type { PackageKind } from './sniff';
 
@@ -31,17 +31,6 @@ export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 
 function unusable(code: UnusableInput['code'], params: Record<string, string> = {}): ReadResult {
   return { ok: false, error: { code, params } };
-}
-
-/**
- * Megabytes for a message. Above 1 MB one decimal, rounded up for the size so that a file just
- * over the limit never reads as equal to it; below, two significant digits (small test limits).
- */
-function megabytes(bytes: number, roundUp: boolean): string {
-  const mb = bytes / (1024 * 1024);
-  if (mb < 1) return String(Number(mb.toPrecision(2)));
-  const tenths = roundUp ? Math.ceil(mb * 10) : Math.round(mb * 10);
-  return String(tenths / 10);
 }
 
 /** Reads a workbook file, refusing what cannot be used with a reason rather than an exception. */
@@ -75,8 +64,11 @@ function isNodeError(e: unknown): e is NodeJS.ErrnoException {
 export type Reader = 'auto' | 'exceljs';
 
 /** Reads a workbook from its bytes into the grid the engine takes. */
-export async function readWorkbookBytes(bytes: Uint8Array, opts?: { codec?: Codec; reader?: Reader }): Promise<ReadResult> {
-  const sniffed = sniff(bytes, opts?.codec);
+export async function readWorkbookBytes(
+  bytes: Uint8Array,
+  opts?: { codec?: Codec; reader?: Reader; /** Default DEFAULT_MAX_UNCOMPRESSED_BYTES (sniff.ts). */ maxUncompressedBytes?: number },
+): Promise<ReadResult> {
+  const sniffed = sniff(bytes, opts?.codec, opts?.maxUncompressedBytes);
   if (!sniffed.ok) return { ok: false, error: sniffed.error };
   // The fast reader first, so that the parts it reads are inflated once (and checked then).
   const fast = (opts?.reader ?? 'auto') === 'auto' ? fastGrids(sniffed.entries) : null;

@@ -28,6 +28,24 @@ const XLSM_MAIN_TYPES = [
   'application/vnd.ms-excel.template.macroEnabled.main+xml',
 ];
 
+/**
+ * The most a package's parts may inflate to, together, by their declared sizes (inflating never
+ * goes past a part's declared size: zip.ts). A project list of 100,000 rows inflates to under
+ * 100 MB; a small file declaring gigabytes (a zip bomb) is refused before anything is inflated.
+ */
+export const DEFAULT_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Bytes in MB for a message: rounded up when stating a size over a limit, so that a size just
+ * over the limit never reads as equal to it; below 1 MB, two significant digits (small test limits).
+ */
+export function megabytes(bytes: number, roundUp: boolean): string {
+  const mb = bytes / (1024 * 1024);
+  if (mb < 1) return String(Number(mb.toPrecision(2)));
+  const tenths = roundUp ? Math.ceil(mb * 10) : Math.round(mb * 10);
+  return String(tenths / 10);
+}
+
 /** How much of a non-package file is looked at to tell CSV from prose from binary. */
 const TEXT_PROBE_BYTES = 4096;
 
@@ -50,10 +68,10 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
  * project, custom parts) need not unzip again, and so that the writer can copy unchanged parts
  * compressed as they are.
  */
-export function sniff(bytes: Uint8Array, codec: Codec = defaultCodec()): SniffResult {
+export function sniff(bytes: Uint8Array, codec: Codec = defaultCodec(), maxUncompressed = DEFAULT_MAX_UNCOMPRESSED_BYTES): SniffResult {
   if (bytes.length === 0) return notAWorkbook('empty');
   if (startsWith(bytes, CFB_SIGNATURE)) return sniffCompoundFile(bytes);
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return sniffZip(bytes, codec);
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return sniffZip(bytes, codec, maxUncompressed);
   const text = classifyText(bytes);
   return notAWorkbook(text ?? 'other');
 }
@@ -172,9 +190,14 @@ const SNIFFED_PARTS = [CONTENT_TYPES_PART, WORKBOOK_PART];
  * inflated and checked against their CRC-32; the other parts are left for whoever reads them (the
  * workbook library inflates them anyway) and checked by `verifyEntries` (see `readWorkbookBytes`).
  */
-function sniffZip(bytes: Uint8Array, codec: Codec): SniffResult {
+function sniffZip(bytes: Uint8Array, codec: Codec, maxUncompressed: number): SniffResult {
   const archive = readArchive(bytes);
   if (!archive.ok) return unusable(archive.reason === 'encrypted' ? 'password-protected' : 'truncated');
+  let uncompressed = 0;
+  for (const e of archive.entries) uncompressed += e.size;
+  if (uncompressed > maxUncompressed) {
+    return unusable('too-large', { size: megabytes(uncompressed, true), limit: megabytes(maxUncompressed, false), detail: 'uncompressed' });
+  }
   const entries = lazyEntries(archive.entries, codec);
   let contentTypes: Uint8Array | undefined;
   try {

@@ -6,7 +6,11 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { SheetGrid } from '../../src/engine/grid';
 import { parseCellAddress } from '../../src/engine/grid';
 import { buildOwnershipXml } from '../../src/engine/ownership';
+import { unusableMessage } from '../../src/engine';
+import type { UnusableInput } from '../../src/engine/types';
 import { readWorkbookBytes, readWorkbookFile } from '../../src/xlsx/read';
+import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from '../../src/xlsx/sniff';
+import { defaultCodec } from '../../src/xlsx/zip';
 import type { ReadOk, ReadResult } from '../../src/xlsx/read';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -85,6 +89,33 @@ describe('readWorkbookFile refuses what it cannot use', () => {
     expect(Number(r.error?.params.limit)).toBeCloseTo(1024 / 1048576, 4);
     // The default limit is 200 MB and a small file is well under it.
     expect((await readWorkbookFile(file)).ok).toBe(true);
+  });
+
+  it('a package whose parts inflate past the limit is too-large (uncompressed) before any part is inflated', async () => {
+    // A real package with one more part: 8 MB of zeros, which deflate to a few kilobytes.
+    const entries = unzipSync(fs.readFileSync(path.join(BAD, 'valid.xlsm')));
+    entries['xl/media/zeros.bin'] = new Uint8Array(8 * 1024 * 1024);
+    const bytes = zipSync(entries);
+    expect(bytes.length).toBeLessThan(200 * 1024);
+    const declared = Object.values(entries).reduce((n, part) => n + part.length, 0);
+    let inflated = 0;
+    const codec = { ...defaultCodec() };
+    const inflateRaw = codec.inflateRaw.bind(codec);
+    codec.inflateRaw = (data: Uint8Array, size: number) => {
+      inflated++;
+      return inflateRaw(data, size);
+    };
+    const r = await readWorkbookBytes(bytes, { maxUncompressedBytes: 4 * 1024 * 1024, codec });
+    expect(r.error?.code).toBe('too-large');
+    expect(r.error?.params.detail).toBe('uncompressed');
+    expect(Number(r.error?.params.size)).toBeCloseTo(Math.ceil((declared / 1048576) * 10) / 10, 5);
+    expect(r.error?.params.limit).toBe('4');
+    expect(inflated).toBe(0);
+    expect(unusableMessage(r.error as UnusableInput, 'zh')).toContain('压缩炸弹');
+    expect(unusableMessage(r.error as UnusableInput, 'en')).toContain('zip bomb');
+    // Under the default limit (1 GiB) the same package reads.
+    expect(DEFAULT_MAX_UNCOMPRESSED_BYTES).toBe(1024 * 1024 * 1024);
+    expect((await readWorkbookBytes(bytes)).ok).toBe(true);
   });
 
   it('a zip that exceljs cannot make sense of is not a workbook, not an exception', async () => {

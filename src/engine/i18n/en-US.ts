@@ -62,7 +62,10 @@ export const unusable: UnusableTable = {
     })[p.detail ?? ''] ?? 'Unrecognised file format: not an Excel workbook (.xlsx/.xlsm).',
   truncated: () => 'The file is damaged or incomplete (an interrupted download or copy?). Get the original again.',
   'password-protected': () => 'The workbook has a password to open. Remove it in Excel (File → Info → Protect Workbook) and try again.',
-  'too-large': (p) => `The file is too large (${p.size} MB; the limit is ${p.limit} MB). Raise the limit with --max-size.`,
+  'too-large': (p) =>
+    p.detail === 'uncompressed'
+      ? `The workbook inflates to too much (${p.size} MB; the limit is ${p.limit} MB): a project list is far smaller, so the file may be damaged or a crafted archive (a zip bomb). It was not read.`
+      : `The file is too large (${p.size} MB; the limit is ${p.limit} MB). Raise the limit with --max-size.`,
   'no-table': (p) =>
     `No project table found: no header row names the project and at least two other known columns. Sheets searched: ${p.sheets || '(none)'}. Use --sheet and --map.`,
   'sheet-not-found': (p) => `Sheet "${p.sheet}" not found.`,

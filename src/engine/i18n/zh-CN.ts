@@ -64,7 +64,10 @@ export const unusable: UnusableTable = {
     })[p.detail ?? ''] ?? '无法识别的文件格式，不是 Excel 工作簿（.xlsx/.xlsm）。',
   truncated: () => '文件已损坏或不完整（可能下载或复制未完成）。请重新获取原文件。',
   'password-protected': () => '工作簿设置了打开密码。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后再试。',
-  'too-large': (p) => `文件过大（${p.size} MB），超过上限 ${p.limit} MB。可用 --max-size 调整上限。`,
+  'too-large': (p) =>
+    p.detail === 'uncompressed'
+      ? `工作簿解压后过大（${p.size} MB），超过上限 ${p.limit} MB：项目表远小于此，文件可能已损坏或是恶意构造的压缩包（“压缩炸弹”），未予读取。`
+      : `文件过大（${p.size} MB），超过上限 ${p.limit} MB。可用 --max-size 调整上限。`,
   'no-table': (p) =>
     `未找到项目表：没有一行表头同时含“项目名称”和至少两个已知列（如“全年预算数”“全年执行数”）。已查找工作表：${p.sheets || '（无）'}。可用 --sheet 和 --map 指定。`,
   'sheet-not-found': (p) => `找不到工作表“${p.sheet}”。`,
