@@ -115,7 +115,10 @@ const plain = (b: Uint8Array): Uint8Array => (b.constructor === Uint8Array ? b :
 export const fflateCodec: Codec = {
   name: 'fflate',
   inflateRaw(data, size) {
-    const out = inflateSync(data);
+    // Into a buffer one byte past the declared size, which fflate then never grows: memory stays
+    // bounded by the size (a zip bomb's part declaring little is not inflated whole), and a full
+    // buffer shows that the data inflates to more.
+    const out = inflateSync(data, { out: new Uint8Array(size + 1) });
     if (out.length > size) throw new Error('inflates to more than its declared size');
     return out;
   },

@@ -114,6 +114,15 @@ describe('codecs', () => {
     expect(codec.crc32(data.subarray(100), codec.crc32(data.subarray(0, 100)))).toBe(zipped.crc);
   });
 
+  it.each(CODECS)('%s: a part inflating to far more than it declares is refused, not inflated whole', (_name, codec) => {
+    const zeros = new Uint8Array(16 * 1024 * 1024);
+    const packed = codec.deflateRaw(zeros);
+    expect(packed.length).toBeLessThan(64 * 1024);
+    expect(() => codec.inflateRaw(packed, 1000)).toThrow();
+    expect(() => codec.inflateRaw(packed, zeros.length - 1)).toThrow();
+    expect(codec.inflateRaw(packed, zeros.length).length).toBe(zeros.length);
+  });
+
   it('crc32Combine gives the CRC-32 of the concatenation', () => {
     const a = strToU8('<?xml version="1.0"?><worksheet>');
     for (const length of [0, 1, 7, 1000, 70000]) {
