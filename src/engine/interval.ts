@@ -12,7 +12,7 @@
  */
 import Decimal from 'decimal.js';
 import { D, Dec, decimalPlaces } from './money';
-import { type Digits, ExactSum, Num, type NumParts, fastPathsOn, pow10 } from './num';
+import { ExactSum, Num, type NumParts, fastPathsOn, pow10 } from './num';
 
 /** A closed interval [lo, hi] of decimals. */
 export interface Interval {
@@ -286,12 +286,6 @@ export class Quantity extends Num {
   /** The half-width is lead × 10^-place. */
   private widthPlace(lead: 1 | 5): number {
     return lead === 1 ? 14 - this.exponent() : (this.shown as number) + 1;
-  }
-
-  /** The half-width of the interval as digits (1 or 5 × a power of ten); null for none. Fast values only. */
-  widthDigits(): Digits | null {
-    const lead = this.widthLead();
-    return lead === 0 ? null : { neg: false, m: lead, k: this.widthPlace(lead) };
   }
 
   /** Adds the half-width to an exact sum (nothing for none). Fast values only. */

@@ -18,7 +18,7 @@ export type ProjectFields = Omit<ProjectRow, 'rate' | 'budget' | 'executed' | 'i
 export interface ProjectRecord extends ProjectFields {}
 
 /**
- * A project row whose amounts are kept by column (amounts.ts), each made anew when read, and
+ * A project row whose amounts are kept by column (amounts.ts), each made when read, and
  * whose rate (executed ÷ budget) is divided out when first read.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging

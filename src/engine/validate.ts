@@ -269,7 +269,6 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
       amountsSound && hasRate,
     );
 
-
     if (rateCol !== undefined) {
       const budgetNonZero = budget !== undefined && !budget.q.num.isZero();
       const reported = readRate(log, view.content(row, rateCol), row, rateCol, percentColumn, budgetNonZero);
