@@ -479,11 +479,14 @@ function narrativeSheet(name: string, analysis: Analysis, unchecked: boolean): S
   ]);
   sheet.line([]);
   const rowHeights: Record<number, number> = {};
-  for (const paragraph of analysis.narrative) {
+  const { narrative } = analysis;
+  for (let i = 0; i < narrative.length; i++) {
     // An estimate: a character outside the BMP counts twice (a line may come out a little tall).
-    rowHeights[sheet.count] = Math.max(1, Math.ceil(paragraph.length / 32)) * 16 + 6;
-    sheet.line([text(paragraph, 'paragraph')]);
+    rowHeights[sheet.count + i] = Math.max(1, Math.ceil(narrative[i].length / 32)) * 16 + 6;
   }
+  // One row per paragraph, made when the host writes it (a long list has tens of thousands), its
+  // cell a literal of its own (see the detail rows of the summary).
+  sheet.block(narrative.length, (i) => [{ t: 'text', text: cellText(narrative[i]), style: 'paragraph' }], { width: 1, styles: ['paragraph'], formulas: false });
   return { role: 'narrative', name, ...sheet.plan(), columnWidths: [68], merges: [], rowHeights };
 }
 
