@@ -7,7 +7,7 @@
  * a numeric cell's amount is five numbers in five arrays; the rare others (a number typed as
  * text) are kept as they were read. Reading one back makes a new amount, equal in every field to
  * the one stored: the same value, display, interval and kind (reading the same project's again,
- * with no other read of the column between, gives the same object).
+ * with no other read or write of the column between, gives the same object).
  */
 import { NumberContent } from './cells';
 import { NumParts } from './num';
@@ -46,10 +46,12 @@ export class AmountColumn {
     this.flags = new Uint8Array(size);
   }
 
-  /** Keeps project i's amount (nothing for undefined). */
+  /** Keeps project i's amount (nothing for undefined); a read of project i right after gives `a` itself. */
   set(i: number, a: Amount | undefined): void {
-    if (i === this.lastIndex) this.lastIndex = -1;
-    this.others.delete(i);
+    if ((this.flags[i] & OTHER) !== 0) this.others.delete(i);
+    // The amount kept is the one a read of it right after gives (the same object).
+    this.lastIndex = i;
+    this.last = a;
     this.flags[i] = 0;
     if (a === undefined) return;
     if (a instanceof NumberContent && a.hasDigits && (a.shown === null || (Number.isInteger(a.shown) && a.shown >= 0 && a.shown <= 127)) && Math.abs(a.k) < 32768) {

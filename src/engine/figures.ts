@@ -64,17 +64,14 @@ export function computeFigures(rows: ProjectRow[], unit: Unit, thresholdPercent:
     if (!office) offices.set(officeName, (office = { index: offices.size, rows: [] }));
     cat.rows.push(row.row);
     office.rows.push(row.row);
-    if (row instanceof ProjectRecord && fast !== null && recordInArrays(row)) {
+    if (row instanceof ProjectRecord && fast !== null && row.amountsInArrays()) {
       // Both amounts read where the record keeps them, by column: no object made (amounts.ts).
       if (fastSoFar) fastSoFar = fast.addRecord(row, cat.index, office.index, shift);
       if (recordBelow(row, threshold)) lowExecution.push(row);
       continue;
     }
-    // A record makes its amounts anew at each reading (amounts.ts): read once, handed on.
-    const budget = row.budget;
-    const executed = row.executed;
-    if (fastSoFar) fastSoFar = (fast as FastSums).add(row.level, budget, executed, cat.index, office.index, shift);
-    if (below(row, threshold, budget, executed)) lowExecution.push(row);
+    if (fastSoFar) fastSoFar = (fast as FastSums).add(row.level, row.budget, row.executed, cat.index, office.index, shift);
+    if (below(row, threshold)) lowExecution.push(row);
   }
   const sums = (fastSoFar && (fast as FastSums).sums(categories.size, offices.size)) || exactSums(rows, categories, offices, shift);
 
@@ -265,38 +262,31 @@ function decimalOf(partials: Float64Array, from: number): Dec {
  * relative, is on the rate's side. Where this decides, `rateBelow` decides the same from its own
  * bounds, without dividing out the rate.
  */
-function below(row: ProjectRow, t: Threshold, budget: Amount | undefined, executed: Amount | undefined): boolean {
+function below(row: ProjectRow, t: Threshold): boolean {
   if (row instanceof ProjectRecord && fastPathsOn()) {
     if (!row.hasRate) return false;
-    const b = budget?.q.num;
-    const e = executed?.q.num;
-    const tv = t.approx.v;
-    if (b && e && b.hasDigits && e.hasDigits && inRange(b.d) && (e.d === 0 || inRange(e.d)) && inRange(tv) && t.approx.err < Infinity) {
-      const q = e.d / b.d;
-      if (q < tv * (1 - 1e-9)) return true;
-      if (q > tv * (1 + 1e-9)) return false;
-    }
-  }
-  return rateBelow(row, t, budget, executed);
-}
-
-/** Whether a record's budget and amount executed are both kept in its list's arrays. */
-function recordInArrays(row: ProjectRecord): boolean {
-  return row.amounts.budget.inArrays(row.index) && row.amounts.executed.inArrays(row.index);
-}
-
-/** `below(row, t, row.budget, row.executed)` for a record whose amounts are in the arrays (fast paths on). */
-function recordBelow(row: ProjectRecord, t: Threshold): boolean {
-  if (!row.hasRate) return false;
-  const bd = row.amounts.budget.dAt(row.index);
-  const ed = row.amounts.executed.dAt(row.index);
-  const tv = t.approx.v;
-  if (inRange(bd) && (ed === 0 || inRange(ed)) && inRange(tv) && t.approx.err < Infinity) {
-    const q = ed / bd;
-    if (q < tv * (1 - 1e-9)) return true;
-    if (q > tv * (1 + 1e-9)) return false;
+    const b = row.budget?.q.num;
+    const e = row.executed?.q.num;
+    const side = b && e && b.hasDigits && e.hasDigits ? belowByDoubles(e.d, b.d, t) : undefined;
+    if (side !== undefined) return side;
   }
   return rateBelow(row, t);
+}
+
+/** `below(row, t)` for a record whose two amounts are in its list's arrays (fast paths on). */
+function recordBelow(row: ProjectRecord, t: Threshold): boolean {
+  if (!row.hasRate) return false;
+  return belowByDoubles(row.amounts.executed.dAt(row.index), row.amounts.budget.dAt(row.index), t) ?? rateBelow(row, t);
+}
+
+/** Whether executed ÷ budget is below the threshold, from two amounts' doubles; undefined when they cannot tell (see `below`). */
+function belowByDoubles(executed: number, budget: number, t: Threshold): boolean | undefined {
+  const tv = t.approx.v;
+  if (!(inRange(budget) && (executed === 0 || inRange(executed)) && inRange(tv) && t.approx.err < Infinity)) return undefined;
+  const q = executed / budget;
+  if (q < tv * (1 - 1e-9)) return true;
+  if (q > tv * (1 + 1e-9)) return false;
+  return undefined;
 }
 
 function inRange(x: number): boolean {

@@ -54,8 +54,8 @@ function pct(rate: Dec | null): string {
 }
 
 /** The rate of a project that has one, as `pct(row.rate)` writes it. */
-function rowPct(row: ProjectRow, budget = row.budget, executed = row.executed): string {
-  const p = ratePercent(row, budget, executed);
+function rowPct(row: ProjectRow): string {
+  const p = ratePercent(row);
   return p === null ? NO_RATE : `${p}%`;
 }
 
@@ -69,9 +69,9 @@ function rowPct(row: ProjectRow, budget = row.budget, executed = row.executed): 
  * ranges, `rowRatePercent` answers; where this answers, its error-bounded doubles (bounds far
  * tighter than that) give the same, without dividing out the rate.
  */
-function ratePercent(row: ProjectRow, budget = row.budget, executed = row.executed): string | null {
-  const e = executed?.q.num;
-  const b = budget?.q.num;
+function ratePercent(row: ProjectRow): string | null {
+  const e = row.executed?.q.num;
+  const b = row.budget?.q.num;
   if (e && b && e.fast && b.fast && !e.neg && !b.neg && b.m !== 0 && inRange(b.d) && (e.m === 0 || inRange(e.d))) {
     const s = b.k - e.k + 4;
     const N = s >= 0 ? e.m * pow10(s) : e.m;
@@ -91,7 +91,7 @@ function ratePercent(row: ProjectRow, budget = row.budget, executed = row.execut
       }
     }
   }
-  return rowRatePercent(row, budget, executed);
+  return rowRatePercent(row);
 }
 
 /** Between 1e-140 and 1e140: a quotient of two such numbers is a normal double. */
@@ -103,9 +103,9 @@ function inRange(x: number): boolean {
  * `rowPct(row)`, given `rateVsFull(row)`: a rate of exactly 1 (executed equal to budget, which
  * the comparison tells exactly) is written without dividing.
  */
-function rowPctVsFull(row: ProjectRow, vsFull: number | null, budget = row.budget, executed = row.executed): string {
+function rowPctVsFull(row: ProjectRow, vsFull: number | null): string {
   if (vsFull === null) return NO_RATE;
-  return vsFull === 0 ? '100.00%' : rowPct(row, budget, executed);
+  return vsFull === 0 ? '100.00%' : rowPct(row);
 }
 
 /**
@@ -411,43 +411,31 @@ function programmeParagraph(n: number, rows: ProjectRow[], first: number, next: 
   let content = '';
   let contents: string[] | null = null;
   let reasons: string[] | null = null;
-  // The first row's amounts, for a programme of one row.
-  let firstBudget: Amount | undefined;
-  let firstExecuted: Amount | undefined;
   for (let i = first; i !== -1; i = next[i]) {
     const r = rows[i];
-    // A record makes its amounts anew at each reading (amounts.ts): read once, handed on.
-    const budget = r.budget;
-    intro += `${count > 0 ? '及' : ''}${r.name}${r.docNumber ? `（${r.docNumber}）` : ''}专项资金${amountText(budget, unit)}万元（${natureOf(r)}）`;
+    intro += `${count > 0 ? '及' : ''}${r.name}${r.docNumber ? `（${r.docNumber}）` : ''}专项资金${amountText(r.budget, unit)}万元（${natureOf(r)}）`;
     count++;
     if (r.content !== '') {
       if (contents !== null) contents.push(r.content);
       else if (content === '') content = r.content;
       else if (r.content !== content) contents = [content, r.content];
     }
-    const executed = r.executed;
-    if (i === first) {
-      firstBudget = budget;
-      firstExecuted = executed;
-    }
-    vsFull = rateVsFull(r, budget, executed);
+    vsFull = rateVsFull(r);
     if (vsFull !== 0) allFull = false;
     // Below 100%: its reason, unless a placeholder, is given.
     if (vsFull !== null && vsFull < 0 && !texts.isPlaceholder(r.reason)) (reasons ??= []).push(r.reason);
   }
   const use = texts.purpose(contents === null ? content : distinct(contents).join('；'));
   let spending: string;
-  if (count === 1) spending = `实际支出资金${amountText(firstExecuted, unit)}万元，预算执行率${rowPctVsFull(rows[first], vsFull, firstBudget, firstExecuted)}。`;
+  if (count === 1) spending = `实际支出资金${amountText(rows[first].executed, unit)}万元，预算执行率${rowPctVsFull(rows[first], vsFull)}。`;
   else {
     // Listed as 甲、乙及丙.
     let amounts = '';
     let rates = '';
     for (let i = first, j = 0; i !== -1; i = next[i], j++) {
       const sep = j === 0 ? '' : j === count - 1 ? '及' : '、';
-      const budget = rows[i].budget;
-      const executed = rows[i].executed;
-      amounts += `${sep}${amountText(executed, unit)}万元`;
-      if (!allFull) rates += `${sep}${rowPctVsFull(rows[i], rateVsFull(rows[i], budget, executed), budget, executed)}`;
+      amounts += `${sep}${amountText(rows[i].executed, unit)}万元`;
+      if (!allFull) rates += `${sep}${rowPctVsFull(rows[i], rateVsFull(rows[i]))}`;
     }
     spending =
       `${count === 2 ? '两' : count}项目实际支出资金分别为${amounts}，` +

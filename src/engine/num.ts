@@ -403,33 +403,20 @@ export interface Approx {
   err: number;
 }
 
-/** A value's double; below 1e-290 doubles lose relative precision (subnormals), so no bound is claimed there. */
-export function approxOf(n: Num): Approx {
-  const v = n.d;
-  return { v, err: v !== 0 && Math.abs(v) < 1e-290 ? Infinity : U * Math.abs(v) };
-}
-
-export function mul(a: Approx, b: Approx): Approx {
-  const v = a.v * b.v;
-  return { v, err: Math.abs(a.v) * b.err + Math.abs(b.v) * a.err + a.err * b.err + U * Math.abs(v) };
-}
-
-/** a ÷ b; null when b may be 0. */
-export function div(a: Approx, b: Approx): Approx | null {
-  const bb = Math.abs(b.v);
-  if (!(bb > b.err * 2)) return null;
-  const v = a.v / b.v;
-  return { v, err: (Math.abs(a.v) * b.err + bb * a.err) / (bb * (bb - b.err)) + U * Math.abs(v) };
-}
-
-/** approxOf(n).err, no object made. */
+/** The error bound of a value's double; below 1e-290 doubles lose relative precision (subnormals), so none is claimed there. */
 function errOf(v: number): number {
   return v !== 0 && Math.abs(v) < 1e-290 ? Infinity : U * Math.abs(v);
 }
 
+/** A value's double and its error bound. */
+export function approxOf(n: Num): Approx {
+  const v = n.d;
+  return { v, err: errOf(v) };
+}
+
 /**
- * `div(approxOf(a), approxOf(b))` written into `out`, the same doubles, without the three
- * objects (the row checks ask this of every row); null when b may be 0.
+ * a ÷ b from their doubles, written into `out` (the row checks ask this of every row: no object
+ * made); null when b may be 0.
  */
 export function quotientInto(a: Num, b: Num, out: Approx): Approx | null {
   const av = a.d;
@@ -444,38 +431,29 @@ export function quotientInto(a: Num, b: Num, out: Approx): Approx | null {
   return out;
 }
 
-/** `mul(a, { v: x, err: 0 })` written into `out` (which may be `a`). */
+/** a × x, x an exact double, written into `out` (which may be `a`). */
 export function scaleInto(a: Approx, x: number, out: Approx): Approx {
   const v = a.v * x;
-  // mul's terms with b.err = 0 kept as they are: an infinite a.v gives NaN there, as in mul.
-  const err = Math.abs(a.v) * 0 + Math.abs(x) * a.err + a.err * 0 + U * Math.abs(v);
+  out.err = Math.abs(x) * a.err + U * Math.abs(v);
   out.v = v;
-  out.err = err;
   return out;
-}
-
-/** `decide(approxOf(n), b)`, no object made. */
-export function decideNum(n: Num, b: Approx): -1 | 0 | 1 | undefined {
-  return decideDouble(n.d, b);
 }
 
 /** `decide(approxOf(n), b)` for a fast value n whose double is v, no object made. */
 export function decideDouble(v: number, b: Approx): -1 | 0 | 1 | undefined {
-  const err = errOf(v);
-  const diff = v - b.v;
-  const bound = err + b.err + U * Math.abs(diff);
-  if (diff > bound) return 1;
-  if (diff < -bound) return -1;
-  if (err === 0 && b.err === 0 && diff === 0) return 0;
-  return undefined;
+  return decideBounds(v, errOf(v), b);
 }
 
 /** -1 when certainly a < b, 1 when certainly a > b, 0 when certainly equal (both exact), undefined when too close to call. */
 export function decide(a: Approx, b: Approx): -1 | 0 | 1 | undefined {
-  const diff = a.v - b.v;
-  const bound = a.err + b.err + U * Math.abs(diff);
+  return decideBounds(a.v, a.err, b);
+}
+
+function decideBounds(av: number, aErr: number, b: Approx): -1 | 0 | 1 | undefined {
+  const diff = av - b.v;
+  const bound = aErr + b.err + U * Math.abs(diff);
   if (diff > bound) return 1;
   if (diff < -bound) return -1;
-  if (a.err === 0 && b.err === 0 && diff === 0) return 0;
+  if (aErr === 0 && b.err === 0 && diff === 0) return 0;
   return undefined;
 }

@@ -3,7 +3,6 @@ import { issueMessage, severityName } from './i18n';
 import { D, type Dec, formatRate } from './money';
 import {
   type Analysis,
-  type Amount,
   type CellStyle,
   FUND_LEVELS,
   type Issue,
@@ -240,19 +239,14 @@ function sourceRefs(analysis: Analysis): SourceRefs {
 }
 
 /**
- * One project's amount cell: a formula referring to its source cell where that holds a number,
- * else the value (what `moneyCell` gives for one row, without building a sum).
+ * One project's amount cell, given its value in 万元: a formula referring to its source cell
+ * where that holds a number, else the value (what `moneyCell` gives for one row, without a sum).
  */
-function rowMoneyCells(analysis: Analysis, refs: SourceRefs): (field: 'budget' | 'executed', row: number, amount: Amount) => PlanCell {
-  const { suffix } = refs;
-  const prefix = { budget: refs.budget, executed: refs.executed };
-  return (field, row, amount) => {
-    const value = amountWanValue(amount, analysis.layout.unit);
-    const start = prefix[field];
-    if (start !== null && amount.numeric) return { t: 'formula', formula: `${start}${row}${suffix}`, value, style: 'money' };
-    // A cell's value in 万元 is a finite number (a text's number was finite to be read as one).
-    return { t: 'number', value, style: 'money' };
-  };
+function projectMoneyCell(refs: SourceRefs, field: 'budget' | 'executed', row: number, value: string, numeric: boolean): PlanCell {
+  const start = refs[field];
+  if (start !== null && numeric) return { t: 'formula', formula: `${start}${row}${refs.suffix}`, value, style: 'money' };
+  // A cell's value in 万元 is a finite number (a text's number was finite to be read as one).
+  return { t: 'number', value, style: 'money' };
 }
 
 /** A rate cell computed in the sheet from the budget and executed cells beside it. */
@@ -387,8 +381,6 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
     ),
   );
   const refs = sourceRefs(analysis);
-  const projectMoney = rowMoneyCells(analysis, refs);
-  const { budget: budgetPrefix, executed: executedPrefix, suffix: divisorSuffix } = refs;
   const { unit } = layout;
   // One row per project, made when the host writes it.
   const detailTop = sheet.count + 1;
@@ -405,25 +397,17 @@ function summarySheet(name: string, analysis: Analysis, unchecked: boolean): She
     // A record's values read where its list keeps them (amounts.ts), when it can: nothing made.
     const v = p instanceof ProjectRecord ? recordValues(p, unit) : null;
     if (v !== null) {
-      // Both amounts are numeric cells: a formula referring to each, where the column is known.
-      budgetCell =
-        budgetPrefix === null
-          ? { t: 'number', value: v.budget, style: 'money' }
-          : { t: 'formula', formula: `${budgetPrefix}${p.row}${divisorSuffix}`, value: v.budget, style: 'money' };
-      executedCell =
-        executedPrefix === null
-          ? { t: 'number', value: v.executed, style: 'money' }
-          : { t: 'formula', formula: `${executedPrefix}${p.row}${divisorSuffix}`, value: v.executed, style: 'money' };
+      // Both amounts are numeric cells.
+      budgetCell = projectMoneyCell(refs, 'budget', p.row, v.budget, true);
+      executedCell = projectMoneyCell(refs, 'executed', p.row, v.executed, true);
       rate = v.rate;
       score = v.score;
     } else {
-      // Each read of a record's amount makes it (amounts.ts): read once, handed on.
-      const budget = p.budget;
-      const executed = p.executed;
-      budgetCell = budget ? projectMoney('budget', p.row, budget) : { t: 'empty', style: 'money' };
-      executedCell = executed ? projectMoney('executed', p.row, executed) : { t: 'empty', style: 'money' };
-      rate = rowRateValue(p, budget, executed);
-      score = rowScoreValue(p, budget, executed);
+      const { budget, executed } = p;
+      budgetCell = budget ? projectMoneyCell(refs, 'budget', p.row, amountWanValue(budget, unit), budget.numeric) : { t: 'empty', style: 'money' };
+      executedCell = executed ? projectMoneyCell(refs, 'executed', p.row, amountWanValue(executed, unit), executed.numeric) : { t: 'empty', style: 'money' };
+      rate = rowRateValue(p);
+      score = rowScoreValue(p);
     }
     return [
       { t: 'number', value: String(i + 1), style: 'integer' },

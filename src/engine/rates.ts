@@ -56,6 +56,11 @@ export class ProjectRecord implements ProjectRow {
     return column.isNumeric(this.index);
   }
 
+  /** Whether the budget and the amount executed are both kept in the list's arrays (numeric cells, fast values). */
+  amountsInArrays(): boolean {
+    return this.amounts.budget.inArrays(this.index) && this.amounts.executed.inArrays(this.index);
+  }
+
   get budget(): Amount | undefined {
     return this.amounts.budget.get(this.index);
   }
@@ -75,10 +80,6 @@ export class ProjectRecord implements ProjectRow {
     return this.exactRate;
   }
 }
-
-// The row helpers below take the row's amounts as they read them, `row.budget` and
-// `row.executed` unless given: a caller that has them at hand passes them, since a record makes
-// its amounts anew at each reading (amounts.ts).
 
 /**
  * A row's amount of a field, each read by its name: a property named by a variable makes the
@@ -105,7 +106,8 @@ const RATE_APPROX: Approx = { v: 0, err: 0 };
  * executed ÷ budget as a double with its error bound; null without a fast form. The answer is a
  * shared scratch object, valid until the next call: read it at once.
  */
-function rateApprox(row: ProjectRow, budget = row.budget, executed = row.executed): Approx | null {
+function rateApprox(row: ProjectRow): Approx | null {
+  const { budget, executed } = row;
   if (!hasRate(row) || !budget || !executed) return null;
   const b = budget.q.num;
   const e = executed.q.num;
@@ -126,23 +128,23 @@ export function threshold(percent: number): Threshold {
 }
 
 /** Whether the row has a rate below the threshold: `rate !== null && rate.lt(t)`, exactly. */
-export function rateBelow(row: ProjectRow, t: Threshold, budget = row.budget, executed = row.executed): boolean {
+export function rateBelow(row: ProjectRow, t: Threshold): boolean {
   if (!hasRate(row)) return false;
-  const a = rateApprox(row, budget, executed);
+  const a = rateApprox(row);
   const c = a ? decide(a, t.approx) : undefined;
   if (c !== undefined) return c < 0;
   return (row.rate as Dec).lt(t.fraction);
 }
 
 /** The rate against 100%: -1, 0 or 1 (executed against budget, the budget being above 0); null without a rate. */
-export function rateVsFull(row: ProjectRow, budget = row.budget, executed = row.executed): number | null {
+export function rateVsFull(row: ProjectRow): number | null {
   if (!hasRate(row)) return null;
-  return Num.compare((executed as Amount).q.num, (budget as Amount).q.num);
+  return Num.compare((row.executed as Amount).q.num, (row.budget as Amount).q.num);
 }
 
 /** round-half-up(rate × 10^pow) when doubles can tell it, for a rate ≥ 0. */
-function roundedRate(row: ProjectRow, pow: number, budget = row.budget, executed = row.executed): number | undefined {
-  const a = rateApprox(row, budget, executed);
+function roundedRate(row: ProjectRow, pow: number): number | undefined {
+  const a = rateApprox(row);
   if (!a || !(a.v >= 0)) return undefined;
   const y = scaleInto(a, 10 ** pow, a);
   const lo = Math.floor(y.v - y.err + 0.5);
@@ -151,17 +153,17 @@ function roundedRate(row: ProjectRow, pow: number, budget = row.budget, executed
 }
 
 /** `formatRate(row.rate)`: percent with 2 decimals, half up; null without a rate. */
-export function rowRatePercent(row: ProjectRow, budget = row.budget, executed = row.executed): string | null {
+export function rowRatePercent(row: ProjectRow): string | null {
   if (!hasRate(row)) return null;
-  const n = roundedRate(row, 4, budget, executed);
+  const n = roundedRate(row, 4);
   return n !== undefined ? formatDigits({ neg: false, m: n, k: 2 }, 2) : formatRate(row.rate);
 }
 
 /** `formatFixed(executionScore(row.rate))`: 10 × rate capped at 10, 2 decimals; null without a rate. */
-export function rowScoreText(row: ProjectRow, budget = row.budget, executed = row.executed): string | null {
+export function rowScoreText(row: ProjectRow): string | null {
   if (!hasRate(row)) return null;
-  if ((rateVsFull(row, budget, executed) as number) >= 0) return '10.00';
-  const n = roundedRate(row, 3, budget, executed);
+  if ((rateVsFull(row) as number) >= 0) return '10.00';
+  const n = roundedRate(row, 3);
   if (n !== undefined) return formatDigits({ neg: false, m: n, k: 2 }, 2);
   return formatFixed(executionScore(row.rate) as Dec);
 }
@@ -185,9 +187,9 @@ function doubleText(x: number): string {
  * The rate as the spreadsheet computes it from the two cells (a double, 15 significant digits):
  * a formula's cached value. '—' without a rate.
  */
-export function rowRateValue(row: ProjectRow, budget = row.budget, executed = row.executed): string {
+export function rowRateValue(row: ProjectRow): string {
   if (!hasRate(row)) return '—';
-  return rateValueOf(row, (executed as Amount).q.num.d, (budget as Amount).q.num.d);
+  return rateValueOf(row, (row.executed as Amount).q.num.d, (row.budget as Amount).q.num.d);
 }
 
 /** The rate's cell value from the amounts' doubles (the row having a rate). */
@@ -198,9 +200,9 @@ function rateValueOf(row: ProjectRow, executed: number, budget: number): string 
 }
 
 /** The execution score (10 × rate, at most 10) as a cell value; null without a rate. */
-export function rowScoreValue(row: ProjectRow, budget = row.budget, executed = row.executed): string | null {
+export function rowScoreValue(row: ProjectRow): string | null {
   if (!hasRate(row)) return null;
-  return scoreValueOf(row, rateVsFull(row, budget, executed) as number, (executed as Amount).q.num.d, (budget as Amount).q.num.d);
+  return scoreValueOf(row, rateVsFull(row) as number, (row.executed as Amount).q.num.d, (row.budget as Amount).q.num.d);
 }
 
 /** The score's cell value from the rate against 100% and the amounts' doubles (the row having a rate). */
@@ -223,9 +225,9 @@ export function amountWanValue(amount: Amount, unit: Unit): string {
  * give. Null unless the fast paths are on and both amounts are in the arrays (numeric cells).
  */
 export function recordValues(row: ProjectRecord, unit: Unit): RecordValues | null {
+  if (!fastPathsOn() || !row.amountsInArrays()) return null;
   const { budget, executed } = row.amounts;
   const i = row.index;
-  if (!fastPathsOn() || !budget.inArrays(i) || !executed.inArrays(i)) return null;
   const shift = WAN_SHIFT[unit];
   const bd = budget.dAt(i);
   const ed = executed.dAt(i);

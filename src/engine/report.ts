@@ -64,24 +64,19 @@ export function toReport(analysis: Analysis, file: string, lang: Lang): Report {
     year: layout.year,
     department: layout.department,
     projects: figures.projects,
-    rows: analysis.rows.map((r) => {
-      // A record makes its amounts anew at each reading (amounts.ts): read once, handed on.
-      const budget = r.budget;
-      const executed = r.executed;
-      return {
-        row: r.row,
-        name: r.name,
-        docNumber: r.docNumber,
-        category: r.category,
-        level: r.level,
-        office: r.office,
-        budget: budget ? amountWanText(budget, layout.unit) : null,
-        executed: executed ? amountWanText(executed, layout.unit) : null,
-        rate: rowRatePercent(r, budget, executed),
-        score: rowScoreText(r, budget, executed),
-        reason: r.reason,
-      };
-    }),
+    rows: analysis.rows.map((r) => ({
+      row: r.row,
+      name: r.name,
+      docNumber: r.docNumber,
+      category: r.category,
+      level: r.level,
+      office: r.office,
+      budget: r.budget ? amountWanText(r.budget, layout.unit) : null,
+      executed: r.executed ? amountWanText(r.executed, layout.unit) : null,
+      rate: rowRatePercent(r),
+      score: rowScoreText(r),
+      reason: r.reason,
+    })),
     totals: { budget: money(figures.budget), executed: money(figures.executed), rate: formatRate(figures.rate) },
     byCategory: figures.byCategory.map((c) => {
       const byLevel: Record<string, { budget: string; executed: string }> = {};

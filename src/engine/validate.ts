@@ -6,7 +6,7 @@ import { HEADER_SYNONYMS } from './headers';
 import { type Interval, type Quantity, QuantitySum, exceeds, exceedsFast, meet, quotientInterval, rateMeetsFast, scaleInterval } from './interval';
 import type { Located } from './locate';
 import { D, type Dec, formatFixed, formatRate } from './money';
-import { Num, approxOf, decideDouble, decideNum } from './num';
+import { Num, approxOf, decideDouble } from './num';
 import { ProjectRecord, rateBelow, threshold as thresholdOf } from './rates';
 import { compact, isPlaceholder, isValidDocNumber, normaliseDocNumber, tidy } from './text';
 import {
@@ -280,7 +280,7 @@ export function validate(loc: Located, thresholdPercent: number): ValidationResu
       }
     }
 
-    if (project.hasRate && rateBelow(project, threshold, budget, executed) && isPlaceholder(reason)) {
+    if (project.hasRate && rateBelow(project, threshold) && isPlaceholder(reason)) {
       const col = reasonCol ?? rateCol ?? executedCol;
       log.add('low-execution-unexplained', row, col, {
         name,
@@ -425,18 +425,14 @@ function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[], amount
     const m = median(s, column);
     const limit = m.times(MAGNITUDE_FACTOR);
     const limitApprox = approxOf(Num.fromDec(limit));
+    const quantity = (j: number): Quantity => (column.get(s.at[j]) as Amount).q;
     for (let j = 0; j < s.count; j++) {
-      let c: number | undefined;
-      let n: Quantity | undefined;
-      if (s.allFast) c = decideDouble(s.positives[j], limitApprox);
-      else {
-        n = (column.get(s.at[j]) as Amount).q;
-        c = n.fast ? decideNum(n, limitApprox) : undefined;
-      }
-      if (c === undefined ? (n ?? (column.get(s.at[j]) as Amount).q).value.gte(limit) : c >= 0) {
+      // A fast value's double (kept in `positives`) decides unless too close to call; then its exact value.
+      const c = s.allFast || quantity(j).fast ? decideDouble(s.positives[j], limitApprox) : undefined;
+      if (c === undefined ? quantity(j).value.gte(limit) : c >= 0) {
         log.add('suspicious-magnitude', rows[s.at[j]].row - 1, col, {
           field,
-          value: (column.get(s.at[j]) as Amount).q.toFixed(),
+          value: quantity(j).toFixed(),
           median: formatFixed(m),
           times: String(MAGNITUDE_FACTOR),
           unit: loc.unit,
@@ -449,7 +445,7 @@ function checkMagnitudes(log: IssueLog, loc: Located, rows: ProjectRow[], amount
 function checkTotals(log: IssueLog, loc: Located, rowCount: number, stats: ColumnsStats, percentColumn: boolean): void {
   const row = loc.totalRow as number;
   const { view } = loc;
-  const sums: Partial<Record<'budget' | 'executed', QuantitySum>> = {};
+  const sums: Partial<Record<'budget' | 'executed', { acc: QuantitySum; interval: Interval }>> = {};
   for (const field of ['initialBudget', 'budget', 'executed'] as const) {
     const col = loc.columns[field];
     const acc = stats[field]?.sum;
@@ -460,7 +456,7 @@ function checkTotals(log: IssueLog, loc: Located, rowCount: number, stats: Colum
     const complete = acc.count === rowCount || (field === 'initialBudget' && acc.count > 0);
     if (!complete) continue;
     const sum = acc.interval();
-    if (field !== 'initialBudget') sums[field] = acc;
+    if (field !== 'initialBudget') sums[field] = { acc, interval: sum };
     if (read !== undefined && !meet(read.interval, sum)) {
       log.add('total-mismatch', row, col, {
         field,
@@ -472,10 +468,10 @@ function checkTotals(log: IssueLog, loc: Located, rowCount: number, stats: Colum
   const rateCol = loc.columns.rate;
   // Both sums complete: every project has a budget and an amount executed.
   if (rateCol !== undefined && sums.budget && sums.executed) {
-    const totalBudget = sums.budget.total();
-    const totalExecuted = sums.executed.total();
+    const totalBudget = sums.budget.acc.total();
+    const totalExecuted = sums.executed.acc.total();
     const reported = readRate(log, view.content(row, rateCol), row, rateCol, percentColumn, !totalBudget.isZero());
-    const computed = quotientInterval(sums.executed.interval(), sums.budget.interval());
+    const computed = quotientInterval(sums.executed.interval, sums.budget.interval);
     if (reported && computed && !totalBudget.isZero() && !meet(reportedInterval(reported), computed)) {
       log.add('rate-mismatch', row, rateCol, {
         reported: percentText(midpoint(reportedInterval(reported))),

@@ -78,11 +78,15 @@ describe('AmountColumn', () => {
     );
   });
 
-  test('the same project read twice in a row gives the same object; another read between makes it anew', () => {
+  test('the same project read twice in a row gives the same object (the one kept, right after keeping it); another read or write between makes it anew', () => {
     const column = new AmountColumn(2);
-    column.set(0, parseCell({ value: 87.2, type: 'Double', format: '0.00' }) as Amount);
+    const kept = parseCell({ value: 87.2, type: 'Double', format: '0.00' }) as Amount;
+    column.set(0, kept);
+    // Read right after it is kept, an amount is the object kept.
+    expect(column.get(0)).toBe(kept);
     column.set(1, parseCell({ value: 40.97, type: 'Double', format: '0.00' }) as Amount);
     const first = column.get(0);
+    expect(first).not.toBe(kept);
     expect(column.get(0)).toBe(first);
     column.get(1);
     const again = column.get(0);
